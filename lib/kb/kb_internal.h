@@ -1,0 +1,150 @@
+/* The compiled knowledge base: what the loader builds from YAML and what
+ * the resolver reads. Immutable once a session uses it. */
+#ifndef DIAG_KB_INTERNAL_H
+#define DIAG_KB_INTERNAL_H
+
+#include <libdiag/kb.h>
+#include <stdatomic.h>
+
+#include "../core/mem.h"
+#include "../parsers/format.h"
+
+/* Field predicates. The loader picks the operation from the field's
+ * declared type, so matching never guesses. */
+typedef enum diag__op {
+  DIAG__OP_EXISTS = 0,  /* `{exists: true|false}`: field present / absent (num = 1/0) */
+  DIAG__OP_EQ_STR,      /* scalar string, case-insensitive */
+  DIAG__OP_IN_STR,      /* list of strings */
+  DIAG__OP_EQ_NUM,      /* scalar number or code (INT, CODE, DURATION fields) */
+  DIAG__OP_IN_NUM,      /* list of numbers or codes */
+  DIAG__OP_GT,          /* `{gt: n}` ... numeric fields only */
+  DIAG__OP_GE,
+  DIAG__OP_LT,
+  DIAG__OP_LE,
+  DIAG__OP_CONTAINS,    /* `{contains: s}`, case-insensitive substring */
+  DIAG__OP_GLOB         /* `{glob: p}`, case-insensitive, '*' and '?' */
+} diag__op;
+
+typedef struct diag__pred {
+  size_t slot;          /* index into diag_kb.slots (field name + source) */
+  diag__op op;
+  diag_type type;       /* the field's declared type */
+  int64_t num;          /* EQ_NUM, GT.., EXISTS */
+  int64_t *nums;        /* IN_NUM */
+  size_t nnums;
+  char *str;            /* EQ_STR, CONTAINS, GLOB; NUL-terminated */
+  size_t str_len;
+  char **strs;          /* IN_STR */
+  size_t *str_lens;
+  size_t nstrs;
+} diag__pred;
+
+typedef struct diag__rule {
+  char *id;
+  const diag__format *source;
+  diag__pred *preds;    /* all must hold */
+  size_t npreds;
+  double weight;        /* symptoms: in (0, 1]; benign: 0 */
+  int required;         /* symptoms only */
+  char *why;            /* benign rules only */
+  struct diag_problem *problem;
+  size_t global_index;  /* 0.. kb->nsymptoms-1 for symptoms, 0.. kb->nbenign-1 for benign */
+} diag__rule;
+
+struct diag_resolution {
+  char *id;
+  char *title;
+  char *warning;        /* may be NULL */
+  char **steps;
+  size_t nsteps;
+  char **commands;
+  size_t ncommands;
+};
+
+typedef struct diag__product {
+  char *name;
+  char *versions;       /* "5.0, 6.0" (may be empty) */
+} diag__product;
+
+struct diag_problem {
+  char *id;
+  char *title;
+  char *summary;
+  char *cause;
+  char *origin;         /* file or string name it was loaded from */
+  diag__product *products;
+  size_t nproducts;
+  char **references;
+  size_t nreferences;
+  diag__rule *symptoms;
+  size_t nsymptoms;
+  diag__rule *benign;
+  size_t nbenign;
+  struct diag_resolution *resolutions;
+  size_t nresolutions;
+  char **test_header;   /* lines fed before every sample (e.g. a #Fields line) */
+  size_t ntest_header;
+  char **positive;      /* tests.positive */
+  size_t npositive;
+  char **negative;      /* tests.negative */
+  size_t nnegative;
+  size_t index;         /* position in the KB */
+};
+
+/* An interned field name of one source, so predicates address fields by a
+ * small integer and each input maps slots to its own columns once per
+ * layout. */
+typedef struct diag__slot {
+  const diag__format *source;
+  char *name;
+  size_t name_len;
+} diag__slot;
+
+/* Rules grouped by source format, in KB order: the resolver's index. */
+typedef struct diag__source_rules {
+  diag__rule **benign;
+  size_t nbenign;
+  diag__rule **symptoms;
+  size_t nsymptoms;
+} diag__source_rules;
+
+struct diag_kb {
+  diag__mem mem;
+  struct diag_problem **problems;
+  size_t nproblems;
+  size_t problems_cap;
+  diag__slot *slots;
+  size_t nslots;
+  size_t slots_cap;
+  size_t nsymptoms;     /* over all problems */
+  size_t nbenign;
+  diag__source_rules *by_source; /* diag__format_table_count entries */
+  atomic_int frozen;
+};
+
+/* Parses, validates and compiles one YAML document into kb (all or
+ * nothing). Reports every error through on_error; the first also into err.
+ * Implemented in kb_load.c. */
+diag_status diag__kb_load(diag_kb *kb, const char *name, const char *yaml, size_t len,
+                          diag_kb_error_fn on_error, void *payload, diag_error *err);
+
+/* Frees one problem and everything it owns. */
+void diag__problem_free(diag__mem *mem, struct diag_problem *p);
+
+/* Interns (source, name) and returns its slot index via *slot. */
+diag_status diag__kb_intern_slot(diag_kb *kb, const diag__format *source, const char *name,
+                                 size_t len, size_t *slot);
+
+/* Rebuilds kb->by_source and the global rule indexes after problems were added. */
+diag_status diag__kb_index(diag_kb *kb);
+
+/* The embedded built-in KB files (generated at build time). */
+typedef struct diag__builtin_file {
+  const char *name;
+  const char *text;
+  size_t len;
+} diag__builtin_file;
+extern const diag__builtin_file diag__builtin_files[];
+extern const size_t diag__builtin_file_count;
+
+#endif

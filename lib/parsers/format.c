@@ -1,0 +1,152 @@
+/* The format table and detection.
+ *
+ * Detection runs over the first bytes of an input in the order DESIGN.md
+ * gives: formats that are recognised but not supported (each with the
+ * command that converts it), then the supported formats, most specific
+ * first. Whatever fits nothing is an unsupported input. */
+#include "format.h"
+
+#include <string.h>
+
+#include "../core/text.h"
+
+static int starts_with(const char *head, size_t len, const char *magic, size_t mlen) {
+  return len >= mlen && memcmp(head, magic, mlen) == 0;
+}
+
+/* A recognised-only format is identified by a magic prefix. Those that need
+ * more than a prefix (ISA 2000 native) come with their parser issue. */
+#define MAGIC_DETECTOR(fn, magic)                                                        \
+  static diag__detect fn(const char *head, size_t len, int complete) {                   \
+    static const char m[] = magic;                                                       \
+    if (len < sizeof m - 1)                                                              \
+      return complete || memcmp(head, m, len) != 0 ? DIAG__DETECT_NO : DIAG__DETECT_MORE; \
+    return starts_with(head, len, m, sizeof m - 1) ? DIAG__DETECT_YES : DIAG__DETECT_NO; \
+  }
+
+MAGIC_DETECTOR(detect_evtx, "ElfFile\0")
+MAGIC_DETECTOR(detect_evt, "\x30\x00\x00\x00LfLe")
+MAGIC_DETECTOR(detect_pml, "PML_")
+MAGIC_DETECTOR(detect_zip, "PK\x03\x04")
+MAGIC_DETECTOR(detect_gzip, "\x1f\x8b")
+MAGIC_DETECTOR(detect_7z, "7z\xbc\xaf\x27\x1c")
+MAGIC_DETECTOR(detect_rar, "Rar!\x1a\x07")
+MAGIC_DETECTOR(detect_cab, "MSCF")
+MAGIC_DETECTOR(detect_png, "\x89PNG\r\n\x1a\n")
+MAGIC_DETECTOR(detect_jpeg, "\xff\xd8\xff")
+MAGIC_DETECTOR(detect_gif, "GIF8")
+MAGIC_DETECTOR(detect_pdf, "%PDF-")
+
+#define RECOGNISED(var, nm, desc, hnt, fn)                                                       \
+  static const diag__format var = {nm,   desc, 0,    hnt,  fn,   0,    NULL, NULL,                \
+                                   NULL, NULL, NULL, 0,    NULL, NULL, 0}
+
+RECOGNISED(format_evtx, "evtx", "Windows event log, binary EVTX (recognised, not parsed)",
+           "export it as XML with `wevtutil qe <log> /lf:true /f:xml > events.xml` "
+           "(or from Event Viewer: Save All Events As... XML)",
+           detect_evtx);
+RECOGNISED(format_evt, "evt", "Windows NT/2003 event log, binary EVT (recognised, not parsed)",
+           "export it as XML with `wevtutil qe <file.evt> /lf:true /f:xml > events.xml`",
+           detect_evt);
+RECOGNISED(format_pml, "pml", "Process Monitor native log, PML (recognised, not parsed)",
+           "save it as CSV with `procmon /OpenLog x.pml /SaveAs x.csv`", detect_pml);
+RECOGNISED(format_zip, "zip", "ZIP archive (recognised, not parsed)",
+           "extract it and diagnose the files inside", detect_zip);
+RECOGNISED(format_gzip, "gzip", "gzip-compressed file (recognised, not parsed)",
+           "decompress it with `gunzip` and diagnose the result", detect_gzip);
+RECOGNISED(format_7z, "7z", "7-Zip archive (recognised, not parsed)",
+           "extract it with `7z x` and diagnose the files inside", detect_7z);
+RECOGNISED(format_rar, "rar", "RAR archive (recognised, not parsed)",
+           "extract it and diagnose the files inside", detect_rar);
+RECOGNISED(format_cab, "cab", "Microsoft cabinet archive (recognised, not parsed)",
+           "extract it with `expand -F:* file.cab .` and diagnose the files inside", detect_cab);
+RECOGNISED(format_png, "png", "PNG image (recognised, not parsed)",
+           "libdiag reads logs, not screenshots: export the log itself as text", detect_png);
+RECOGNISED(format_jpeg, "jpeg", "JPEG image (recognised, not parsed)",
+           "libdiag reads logs, not screenshots: export the log itself as text", detect_jpeg);
+RECOGNISED(format_gif, "gif", "GIF image (recognised, not parsed)",
+           "libdiag reads logs, not screenshots: export the log itself as text", detect_gif);
+RECOGNISED(format_pdf, "pdf", "PDF document (recognised, not parsed)",
+           "copy the log lines out of the document into a text file", detect_pdf);
+
+const diag__format *const diag__format_table[] = {
+    /* 1. recognised but unsupported */
+    &format_evtx, &format_evt, &format_pml, &format_zip, &format_gzip, &format_7z, &format_rar,
+    &format_cab, &format_png, &format_jpeg, &format_gif, &format_pdf,
+    /* 2. supported, most specific first */
+    &diag__format_w3c,
+};
+const size_t diag__format_table_count = sizeof diag__format_table / sizeof diag__format_table[0];
+
+const diag__format *diag__format_find(const char *name) {
+  if (!name) return NULL;
+  for (size_t i = 0; i < diag__format_table_count; i++)
+    if (diag__ci_equal_z(name, strlen(name), diag__format_table[i]->name))
+      return diag__format_table[i];
+  return NULL;
+}
+
+size_t diag__format_index(const diag__format *f) {
+  for (size_t i = 0; i < diag__format_table_count; i++)
+    if (diag__format_table[i] == f) return i;
+  return diag__format_table_count;
+}
+
+diag_type diag__format_field_type(const diag__format *f, const char *name, size_t len,
+                                  int64_t *unit_ns) {
+  if (unit_ns) *unit_ns = 0;
+  for (size_t i = 0; i < f->nfields; i++) {
+    if (diag__ci_equal(name, len, f->fields[i].name, f->fields[i].name_len)) {
+      if (unit_ns) *unit_ns = f->fields[i].unit_ns;
+      return f->fields[i].type;
+    }
+  }
+  if (f->open_field && f->open_field(name, len)) return DIAG_TYPE_STRING;
+  return DIAG_TYPE_ABSENT;
+}
+
+/* Binary when the head holds a NUL byte or many control bytes. */
+static int looks_binary(const char *head, size_t len) {
+  size_t control = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)head[i];
+    if (c == 0) return 1;
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') control++;
+  }
+  return len > 0 && control * 20 > len;
+}
+
+diag__detect_outcome diag__detect_format(const char *head, size_t len, int complete,
+                                         const diag__format **out, int *binary) {
+  int waiting = 0;
+  *out = NULL;
+  *binary = 0;
+  for (size_t i = 0; i < diag__format_table_count; i++) {
+    const diag__format *f = diag__format_table[i];
+    diag__detect d = f->detect(head, len, complete);
+    if (d == DIAG__DETECT_YES && !waiting) {
+      *out = f;
+      return f->supported ? DIAG__DETECTED : DIAG__RECOGNISED;
+    }
+    /* A format earlier in the order that still needs bytes takes precedence
+     * over a later one that already says yes. */
+    if (d == DIAG__DETECT_MORE) waiting = 1;
+  }
+  if (waiting && !complete) return DIAG__NEED_MORE;
+  *binary = looks_binary(head, len);
+  return DIAG__UNKNOWN;
+}
+
+DIAG_API size_t diag_format_count(void) { return diag__format_table_count; }
+
+DIAG_API const char *diag_format_name(size_t index) {
+  return index < diag__format_table_count ? diag__format_table[index]->name : NULL;
+}
+
+DIAG_API const char *diag_format_description(size_t index) {
+  return index < diag__format_table_count ? diag__format_table[index]->description : NULL;
+}
+
+DIAG_API int diag_format_is_supported(size_t index) {
+  return index < diag__format_table_count && diag__format_table[index]->supported;
+}
