@@ -6,6 +6,8 @@
 #ifndef DIAG_PARSERS_FORMAT_H
 #define DIAG_PARSERS_FORMAT_H
 
+#include <libdiag/session.h>
+
 #include "../core/mem.h"
 #include "../reader/reader.h"
 #include "record_internal.h"

@@ -1,0 +1,105 @@
+#include "files.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CHUNK (256 * 1024)
+
+/* Feeds one open stream; returns as feed_path. */
+static int feed_stream(diag_session *session, FILE *f, const char *name, const char *format) {
+  diag_error err = DIAG_ERROR_INIT;
+  diag_input *in;
+  if (diag_input_open(&in, session, name, format, &err) < 0) {
+    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    return err.status == DIAG_ENOMEM ? -1 : 0;
+  }
+  static char buf[CHUNK];
+  size_t n;
+  diag_status st = DIAG_OK;
+  while (st == DIAG_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
+    st = diag_input_feed(in, buf, n, &err);
+  if (st == DIAG_OK && ferror(f)) {
+    fprintf(stderr, "diagnose: %s: read error: %s\n", name, strerror(errno));
+    diag_input_end(in, NULL);
+    return 0;
+  }
+  if (st == DIAG_OK) st = diag_input_end(in, &err);
+  if (st == DIAG_EUNSUPPORTED) {
+    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    return 0;
+  }
+  if (st != DIAG_OK) {
+    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    return st == DIAG_ENOMEM || st == DIAG_ELIMIT ? -1 : 0;
+  }
+  return 1;
+}
+
+static int feed_file(diag_session *session, const char *path, const char *format) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "diagnose: %s: cannot open: %s\n", path, strerror(errno));
+    return 0;
+  }
+  int ok = feed_stream(session, f, path, format);
+  fclose(f);
+  return ok;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int feed_folder(diag_session *session, const char *path, const char *format) {
+  DIR *dir = opendir(path);
+  if (!dir) {
+    fprintf(stderr, "diagnose: %s: cannot open folder: %s\n", path, strerror(errno));
+    return 0;
+  }
+  char **names = NULL;
+  size_t n = 0;
+  int ok = 1;
+  struct dirent *e;
+  while ((e = readdir(dir)) != NULL) {
+    if (e->d_name[0] == '.') continue; /* ., .. and hidden files */
+    size_t len = strlen(path) + strlen(e->d_name) + 2;
+    char *full = malloc(len);
+    char **grown = realloc(names, (n + 1) * sizeof *names);
+    if (!full || !grown) {
+      free(full);
+      free(grown ? grown : names);
+      closedir(dir);
+      return -1;
+    }
+    names = grown;
+    snprintf(full, len, "%s/%s", path, e->d_name);
+    names[n++] = full;
+  }
+  closedir(dir);
+  qsort(names, n, sizeof *names, by_name);
+  for (size_t i = 0; i < n; i++) {
+    struct stat st;
+    if (ok >= 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
+      int r = feed_file(session, names[i], format);
+      if (r < ok) ok = r;
+    }
+    free(names[i]);
+  }
+  free(names);
+  return ok;
+}
+
+int feed_path(diag_session *session, const char *path, const char *format) {
+  if (strcmp(path, "-") == 0) return feed_stream(session, stdin, "-", format);
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    fprintf(stderr, "diagnose: %s: cannot open: %s\n", path, strerror(errno));
+    return 0;
+  }
+  if (S_ISDIR(st.st_mode)) return feed_folder(session, path, format);
+  return feed_file(session, path, format);
+}

@@ -1,0 +1,45 @@
+/* The error-code tables behind diag_code_lookup(): one constant array per
+ * component (HRESULT, Win32, SSPI, MAPI, Windows Update, NTSTATUS as Process
+ * Monitor prints it, IIS status.substatus) and a table of those tables.
+ *
+ * Every fact comes from DOMAIN.md sections 1, 2.1 and 4. Adding a table is one
+ * array in tables.c plus one line in its table of tables. */
+#ifndef DIAG_CODES_TABLES_H
+#define DIAG_CODES_TABLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One meaning of one value. */
+typedef struct diag__code_entry {
+  uint32_t value;      /* The value as the table keys it. */
+  const char *symbol;  /* Symbolic name; "401.5" for IIS; never NULL. */
+  const char *message; /* The documented meaning; never NULL or empty. */
+} diag__code_entry;
+
+/* How a table's values are reached from a spelling. */
+typedef enum diag__code_kind {
+  DIAG__CODE_NUMERIC = 0, /* Keyed by the 32-bit value: decimal, hex and names. */
+  DIAG__CODE_IIS = 1      /* Keyed by status * 1000 + substatus: only "401.5" spellings. */
+} diag__code_kind;
+
+typedef struct diag__code_table {
+  const char *name; /* "hresult", "win32", ... */
+  diag__code_kind kind;
+  const diag__code_entry *entries;
+  size_t count;
+} diag__code_table;
+
+/* The tables in their stable reporting order. */
+extern const diag__code_table diag__code_tables[];
+extern const size_t diag__code_table_count;
+
+/* The table called name (exact, case-insensitive), or NULL. */
+const diag__code_table *diag__code_table_find(const char *name);
+
+/* The symbol of value in the table called name (first entry when several
+ * share the value), or NULL when the table or the value is unknown. Used to
+ * annotate fields such as sc-win32-status. */
+const char *diag__code_name(const char *table, uint32_t value);
+
+#endif

@@ -1,0 +1,423 @@
+/* The W3C extended log format: IIS, HTTP.sys and ISA Server text logs.
+ *
+ * A file is a stream of `#Directive: value` lines and data lines. `#Fields`
+ * names the columns of the data lines that follow it and may change anywhere
+ * in the file (DOMAIN.md §2.3), so the layout is rebuilt each time it
+ * appears; nothing is allocated for data lines, whose fields are spans into
+ * the line. IIS separates fields with single spaces; ISA Server writes
+ * names that contain spaces and separates them (and its data) with tabs.
+ * Data before any `#Fields` is read with the IIS 6 default layout when it
+ * has exactly that layout's 13 fields (logs pasted without their header). */
+#include <string.h>
+
+#include "../core/text.h"
+#include "format.h"
+
+#define W3C_FIELD(n, t)                                                                            \
+  { n, sizeof n - 1, t, 0 }
+
+/* Known identifiers: IIS's field list and the W3C WD-logfile identifiers
+ * (DOMAIN.md §2.3). Types follow the meaning; anything not clearly numeric
+ * or an address is a string. */
+static const diag__field_def w3c_fields[] = {
+    W3C_FIELD("date", DIAG_TYPE_DATE),
+    W3C_FIELD("time", DIAG_TYPE_TIME),
+    W3C_FIELD("s-sitename", DIAG_TYPE_STRING),
+    W3C_FIELD("s-computername", DIAG_TYPE_STRING),
+    W3C_FIELD("s-ip", DIAG_TYPE_ADDRESS),
+    W3C_FIELD("cs-method", DIAG_TYPE_STRING),
+    W3C_FIELD("cs-uri-stem", DIAG_TYPE_STRING),
+    W3C_FIELD("cs-uri-query", DIAG_TYPE_STRING),
+    W3C_FIELD("s-port", DIAG_TYPE_INT),
+    W3C_FIELD("cs-username", DIAG_TYPE_STRING),
+    W3C_FIELD("c-ip", DIAG_TYPE_ADDRESS),
+    W3C_FIELD("cs-version", DIAG_TYPE_STRING),
+    W3C_FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
+    W3C_FIELD("cs(Cookie)", DIAG_TYPE_STRING),
+    W3C_FIELD("cs(Referer)", DIAG_TYPE_STRING),
+    W3C_FIELD("cs-host", DIAG_TYPE_STRING),
+    W3C_FIELD("sc-status", DIAG_TYPE_INT),
+    W3C_FIELD("sc-substatus", DIAG_TYPE_INT),
+    W3C_FIELD("sc-win32-status", DIAG_TYPE_CODE),
+    W3C_FIELD("sc-bytes", DIAG_TYPE_INT),
+    W3C_FIELD("cs-bytes", DIAG_TYPE_INT),
+    /* IIS writes time-taken in milliseconds. */
+    {"time-taken", sizeof "time-taken" - 1, DIAG_TYPE_DURATION, 1000000},
+    /* W3C WD-logfile identifiers beyond IIS's list. */
+    W3C_FIELD("c-dns", DIAG_TYPE_STRING),
+    W3C_FIELD("s-dns", DIAG_TYPE_STRING),
+    W3C_FIELD("r-dns", DIAG_TYPE_STRING),
+    W3C_FIELD("r-ip", DIAG_TYPE_ADDRESS),
+    W3C_FIELD("c-port", DIAG_TYPE_INT),
+    W3C_FIELD("r-port", DIAG_TYPE_INT),
+    W3C_FIELD("cs-uri", DIAG_TYPE_STRING),
+    W3C_FIELD("sc-comment", DIAG_TYPE_STRING),
+    W3C_FIELD("bytes", DIAG_TYPE_INT),
+    W3C_FIELD("cached", DIAG_TYPE_INT),
+};
+#define W3C_NFIELDS (sizeof w3c_fields / sizeof w3c_fields[0])
+
+/* The IIS 6 default field set (DOMAIN.md §2.3), used for headerless data. */
+static const diag__field_def iis6_defs[] = {
+    W3C_FIELD("date", DIAG_TYPE_DATE),
+    W3C_FIELD("time", DIAG_TYPE_TIME),
+    W3C_FIELD("s-ip", DIAG_TYPE_ADDRESS),
+    W3C_FIELD("cs-method", DIAG_TYPE_STRING),
+    W3C_FIELD("cs-uri-stem", DIAG_TYPE_STRING),
+    W3C_FIELD("cs-uri-query", DIAG_TYPE_STRING),
+    W3C_FIELD("s-port", DIAG_TYPE_INT),
+    W3C_FIELD("cs-username", DIAG_TYPE_STRING),
+    W3C_FIELD("c-ip", DIAG_TYPE_ADDRESS),
+    W3C_FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
+    W3C_FIELD("sc-status", DIAG_TYPE_INT),
+    W3C_FIELD("sc-substatus", DIAG_TYPE_INT),
+    W3C_FIELD("sc-win32-status", DIAG_TYPE_CODE),
+};
+#define IIS6_COUNT (sizeof iis6_defs / sizeof iis6_defs[0])
+
+typedef struct w3c_state {
+  diag__mem *mem;
+  /* The layout of the last #Fields; its arrays only grow, so a #Fields no
+   * wider than an earlier one allocates nothing. */
+  int have_fields;
+  char sep;
+  diag__layout layout;
+  diag__field_def *defs;
+  size_t defs_cap;
+  diag__span *spans;
+  size_t spans_cap;
+  char *names; /* the names, NUL-terminated one after another */
+  size_t names_cap;
+  /* The headerless fallback: static defs, spans in the state. */
+  diag__layout iis6;
+  diag__span iis6_spans[IIS6_COUNT];
+  uint64_t next_id;
+} w3c_state;
+
+/* ---- field names ---------------------------------------------------- */
+
+/* An HTTP header name (RFC 7230 token): what may stand inside cs(...). */
+static int is_token_char(unsigned char c) {
+  if (c <= 0x20 || c >= 0x7f) return 0;
+  return strchr("\"(),/:;<=>?@[\\]{}", c) == NULL;
+}
+
+static int is_header_prefix(const char *p, size_t n) {
+  static const char *const prefixes[] = {"c", "s", "r", "cs", "sc", "sr", "rs"};
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (diag__ci_equal_z(p, n, prefixes[i])) return 1;
+  return 0;
+}
+
+/* The open part of the W3C namespace, by syntax: `prefix(Header-Name)` and
+ * application-specific `x-name`. Anything else must be in the catalogue, so
+ * a misspelling such as `cs-methd` is caught when a KB is loaded. */
+static int w3c_open_field(const char *name, size_t len) {
+  if (len > 2 && diag__lower((unsigned char)name[0]) == 'x' && name[1] == '-') {
+    for (size_t i = 2; i < len; i++)
+      if (!is_token_char((unsigned char)name[i]) && name[i] != '(' && name[i] != ')') return 0;
+    return 1;
+  }
+  const char *open = memchr(name, '(', len);
+  if (!open || name[len - 1] != ')') return 0;
+  size_t plen = (size_t)(open - name);
+  size_t hlen = len - plen - 2;
+  if (hlen == 0 || !is_header_prefix(name, plen)) return 0;
+  for (size_t i = 0; i < hlen; i++)
+    if (!is_token_char((unsigned char)open[1 + i])) return 0;
+  return 1;
+}
+
+/* ---- detection ------------------------------------------------------ */
+
+static int is_blank_char(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static size_t rstrip(const char *p, size_t n) {
+  while (n > 0 && is_blank_char((unsigned char)p[n - 1]))
+    n--;
+  return n;
+}
+
+static int has_prefix(const char *p, size_t n, const char *z) {
+  size_t zl = strlen(z);
+  return n >= zl && memcmp(p, z, zl) == 0;
+}
+
+static int digits_at(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!diag__is_digit((unsigned char)p[i])) return 0;
+  return 1;
+}
+
+/* Number of fields of a data line split on single `sep` bytes. */
+static size_t count_fields(const char *p, size_t n, char sep) {
+  size_t count = 1;
+  const char *end = p + n;
+  for (const char *q = memchr(p, sep, n); q; q = memchr(q + 1, sep, (size_t)(end - q - 1)))
+    count++;
+  return count;
+}
+
+/* `YYYY-MM-DD HH:MM:SS ...` with the 13 fields of the IIS 6 default. */
+static int is_headerless_iis(const char *p, size_t n) {
+  n = rstrip(p, n);
+  if (n < 20) return 0;
+  if (!digits_at(p, 4) || p[4] != '-' || !digits_at(p + 5, 2) || p[7] != '-' ||
+      !digits_at(p + 8, 2) || p[10] != ' ')
+    return 0;
+  if (!digits_at(p + 11, 2) || p[13] != ':' || !digits_at(p + 14, 2) || p[16] != ':' ||
+      !digits_at(p + 17, 2) || p[19] != ' ')
+    return 0;
+  return count_fields(p, n, ' ') == IIS6_COUNT;
+}
+
+static diag__detect w3c_detect(const char *head, size_t len, int complete) {
+  static const char *const directives[] = {
+      "#Software:", "#Version:", "#Date:", "#Fields:", "#Remark:", "#Start-Date:"};
+  size_t pos = 0;
+  for (;;) {
+    const char *p = head + pos;
+    size_t rest = len - pos;
+    const char *nl = memchr(p, '\n', rest);
+    if (!nl && !complete) return DIAG__DETECT_MORE;
+    size_t n = nl ? (size_t)(nl - p) : rest;
+    if (rstrip(p, n) == 0) { /* a blank line: look at the next one */
+      if (!nl) return DIAG__DETECT_NO;
+      pos += n + 1;
+      continue;
+    }
+    for (size_t i = 0; i < sizeof directives / sizeof directives[0]; i++)
+      if (has_prefix(p, n, directives[i])) return DIAG__DETECT_YES;
+    return is_headerless_iis(p, n) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+  }
+}
+
+/* ---- the parser ----------------------------------------------------- */
+
+static diag_status w3c_init(void *state, diag__mem *mem) {
+  w3c_state *st = state;
+  st->mem = mem;
+  st->next_id = 1;
+  st->iis6.id = st->next_id++;
+  st->iis6.count = IIS6_COUNT;
+  st->iis6.defs = iis6_defs;
+  st->iis6.date_field = 0;
+  st->iis6.time_field = 1;
+  st->iis6.time_flags = DIAG_TIME_HAS_ZONE;
+  return DIAG_OK;
+}
+
+static void w3c_fini(void *state, diag__mem *mem) {
+  w3c_state *st = state;
+  diag__free(mem, st->defs);
+  diag__free(mem, st->spans);
+  diag__free(mem, st->names);
+  st->defs = NULL;
+  st->spans = NULL;
+  st->names = NULL;
+  st->have_fields = 0;
+}
+
+static diag_status grow(diag__mem *mem, void *array_ptr, size_t *cap, size_t need, size_t elem) {
+  void **array = array_ptr;
+  return diag__grow(mem, array, cap, need, elem);
+}
+
+/* Calls fn(ctx, name, len) for each name of a #Fields value. Empty names
+ * (runs of separators) are skipped; with tabs, spaces around a name are
+ * trimmed since ISA names may contain inner spaces only. */
+typedef void (*name_fn)(void *ctx, const char *name, size_t len);
+
+static void each_name(const char *p, size_t n, char sep, name_fn fn, void *ctx) {
+  const char *end = p + n;
+  while (p < end) {
+    const char *q = memchr(p, sep, (size_t)(end - p));
+    const char *stop = q ? q : end;
+    const char *a = p;
+    const char *b = stop;
+    while (a < b && is_blank_char((unsigned char)*a))
+      a++;
+    while (b > a && is_blank_char((unsigned char)b[-1]))
+      b--;
+    if (b > a) fn(ctx, a, (size_t)(b - a));
+    p = q ? q + 1 : end;
+  }
+}
+
+typedef struct names_count {
+  size_t count;
+  size_t bytes;
+} names_count;
+
+static void count_name(void *ctx, const char *name, size_t len) {
+  names_count *c = ctx;
+  (void)name;
+  c->count++;
+  c->bytes += len + 1;
+}
+
+typedef struct names_fill {
+  w3c_state *st;
+  size_t i;
+  size_t at;
+} names_fill;
+
+/* Types come from the catalogue; names it does not know (open syntax or
+ * not) are still kept, as strings. */
+static diag_type name_type(const char *name, size_t len, int64_t *unit_ns) {
+  *unit_ns = 0;
+  for (size_t i = 0; i < W3C_NFIELDS; i++) {
+    if (diag__ci_equal(name, len, w3c_fields[i].name, w3c_fields[i].name_len)) {
+      *unit_ns = w3c_fields[i].unit_ns;
+      return w3c_fields[i].type;
+    }
+  }
+  return DIAG_TYPE_STRING;
+}
+
+static void fill_name(void *ctx, const char *name, size_t len) {
+  names_fill *f = ctx;
+  w3c_state *st = f->st;
+  char *copy = st->names + f->at;
+  memcpy(copy, name, len);
+  copy[len] = '\0';
+  diag__field_def *d = &st->defs[f->i];
+  d->name = copy;
+  d->name_len = len;
+  d->type = name_type(name, len, &d->unit_ns);
+  if (st->layout.date_field < 0 && diag__ci_equal_z(name, len, "date"))
+    st->layout.date_field = (long)f->i;
+  if (st->layout.time_field < 0 && diag__ci_equal_z(name, len, "time"))
+    st->layout.time_field = (long)f->i;
+  f->i++;
+  f->at += len + 1;
+}
+
+static diag_status reserve_layout(w3c_state *st, const names_count *c) {
+  diag_status s = grow(st->mem, &st->defs, &st->defs_cap, c->count, sizeof *st->defs);
+  if (s == DIAG_OK) s = grow(st->mem, &st->spans, &st->spans_cap, c->count, sizeof *st->spans);
+  if (s == DIAG_OK) s = grow(st->mem, &st->names, &st->names_cap, c->bytes, 1);
+  return s;
+}
+
+/* `#Fields: a b c`: the value p[0..n) is already trimmed and non-empty. */
+static diag_status set_fields(w3c_state *st, const char *p, size_t n) {
+  char sep = memchr(p, '\t', n) ? '\t' : ' ';
+  names_count c = {0, 0};
+  each_name(p, n, sep, count_name, &c);
+  /* The old layout goes now: on a failure below there is none rather than
+   * one whose arrays have moved. */
+  st->have_fields = 0;
+  diag_status s = reserve_layout(st, &c);
+  if (s != DIAG_OK) return s;
+  st->layout.date_field = -1;
+  st->layout.time_field = -1;
+  names_fill f = {st, 0, 0};
+  each_name(p, n, sep, fill_name, &f);
+  st->layout.id = st->next_id++;
+  st->layout.count = c.count;
+  st->layout.defs = st->defs;
+  st->layout.time_flags = DIAG_TIME_HAS_ZONE; /* IIS and ISA write UTC */
+  st->sep = sep;
+  st->have_fields = 1;
+  return DIAG_OK;
+}
+
+/* A directive is `#Identifier:` with a non-empty identifier; only #Fields
+ * means anything to the parser. */
+static diag_status directive(w3c_state *st, const diag__sink *sink, const diag__line *line) {
+  const char *p = line->text + 1;
+  size_t n = line->len - 1;
+  const char *colon = memchr(p, ':', n);
+  size_t id_len = colon ? (size_t)(colon - p) : 0;
+  for (size_t i = 0; i < id_len; i++) {
+    unsigned char ch = (unsigned char)p[i];
+    if (ch <= 0x20 || ch >= 0x7f) id_len = 0;
+  }
+  if (id_len == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  if (!diag__ci_equal_z(p, id_len, "Fields")) return DIAG_OK;
+  const char *v = colon + 1;
+  size_t vn = rstrip(v, n - id_len - 1);
+  while (vn > 0 && is_blank_char((unsigned char)*v))
+    v++, vn--;
+  if (vn == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  return set_fields(st, v, vn);
+}
+
+/* Splits p[0..n) on single sep bytes into spans; 0 when the count is not
+ * exactly `count`. */
+static int split(const char *p, size_t n, char sep, diag__span *spans, size_t count) {
+  const char *end = p + n;
+  size_t i = 0;
+  for (;;) {
+    const char *q = memchr(p, sep, (size_t)(end - p));
+    if (i == count) return 0;
+    spans[i].ptr = p;
+    spans[i].len = q ? (size_t)(q - p) : (size_t)(end - p);
+    i++;
+    if (!q) break;
+    p = q + 1;
+  }
+  return i == count;
+}
+
+static diag_status emit(const diag__sink *sink, const diag__line *line, const diag__layout *layout,
+                        const diag__span *spans) {
+  diag_record rec;
+  rec.format = &diag__format_w3c;
+  rec.input = sink->input_name;
+  rec.line = line->number;
+  rec.end_line = line->number;
+  rec.offset = line->offset;
+  rec.text = line->text;
+  rec.text_len = line->len;
+  rec.layout = layout;
+  rec.fields = spans;
+  return sink->record(sink->ctx, &rec);
+}
+
+static diag_status data_line(w3c_state *st, const diag__sink *sink, const diag__line *line,
+                             size_t n) {
+  if (st->have_fields) {
+    if (!split(line->text, n, st->sep, st->spans, st->layout.count))
+      return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
+    return emit(sink, line, &st->layout, st->spans);
+  }
+  if (!split(line->text, n, ' ', st->iis6_spans, IIS6_COUNT))
+    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
+  return emit(sink, line, &st->iis6, st->iis6_spans);
+}
+
+static diag_status w3c_line(void *state, const diag__sink *sink, const diag__line *line) {
+  w3c_state *st = state;
+  if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
+  /* Tabs are data when they separate fields, so only trailing spaces and
+   * CRs go in a tab layout (an empty last field stays a field). */
+  size_t n = line->len;
+  if (st->have_fields && st->sep == '\t')
+    while (n > 0 && (line->text[n - 1] == ' ' || line->text[n - 1] == '\r'))
+      n--;
+  else
+    n = rstrip(line->text, n);
+  if (n == 0) return DIAG_OK; /* blank line */
+  if (line->text[0] == '#') return directive(st, sink, line);
+  return data_line(st, sink, line, n);
+}
+
+const diag__format diag__format_w3c = {
+    "w3c",
+    "W3C extended log format (IIS, HTTP.sys, ISA Server text logs)",
+    1,
+    NULL,
+    w3c_detect,
+    sizeof(w3c_state),
+    w3c_init,
+    w3c_fini,
+    w3c_line,
+    NULL,
+    w3c_fields,
+    W3C_NFIELDS,
+    w3c_open_field,
+    "-",
+    1,
+};

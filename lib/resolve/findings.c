@@ -1,0 +1,115 @@
+/* Findings: which problems the matched symptoms add up to, how sure, and
+ * in which order. Computed on demand from the match counters, so feeding
+ * stays cheap and reading is deterministic. */
+#include <string.h>
+
+#include "session_internal.h"
+
+/* Confidence descending, then problem id: the same inputs always give the
+ * same order. */
+static int finding_before(const struct diag_finding *a, const struct diag_finding *b) {
+  if (a->confidence != b->confidence) return a->confidence > b->confidence;
+  return strcmp(a->problem->id, b->problem->id) < 0;
+}
+
+static void refresh_problem(struct diag_session *s, struct diag_finding *f) {
+  const struct diag_problem *p = f->problem;
+  double miss = 1.0; /* noisy-OR: 1 - prod(1 - w) over matched symptoms */
+  int gated = 1;
+  f->nsymptoms = 0;
+  for (size_t i = 0; i < p->nsymptoms; i++) {
+    const struct diag_match *m = &s->symptom_matches[p->symptoms[i].global_index];
+    if (m->count == 0) {
+      if (p->symptoms[i].required) gated = 0;
+      continue;
+    }
+    f->symptoms[f->nsymptoms++] = m;
+    miss *= 1.0 - p->symptoms[i].weight;
+  }
+  if (!gated) f->nsymptoms = 0;
+  f->confidence = f->nsymptoms ? 1.0 - miss : 0.0;
+  f->conclusive = f->nsymptoms && f->confidence >= s->min_confidence;
+}
+
+void diag__session_refresh(struct diag_session *s) {
+  if (!s->dirty || !s->kb) return;
+  const diag_kb *kb = s->kb;
+  s->nfindings = 0;
+  for (size_t p = 0; p < kb->nproblems; p++) {
+    struct diag_finding *f = &s->findings[p];
+    refresh_problem(s, f);
+    if (f->nsymptoms == 0) continue;
+    /* insertion sort: a handful of findings at most */
+    size_t j = s->nfindings++;
+    while (j > 0 && finding_before(f, s->order[j - 1])) {
+      s->order[j] = s->order[j - 1];
+      j--;
+    }
+    s->order[j] = f;
+  }
+  s->nbenign_matched = 0;
+  for (size_t i = 0; i < kb->nbenign; i++)
+    if (s->benign_matches[i].count) s->benign_order[s->nbenign_matched++] = &s->benign_matches[i];
+  s->dirty = 0;
+}
+
+DIAG_API size_t diag_session_finding_count(diag_session *s) {
+  if (!s) return 0;
+  diag__session_refresh(s);
+  return s->nfindings;
+}
+
+DIAG_API const diag_finding *diag_session_finding_at(diag_session *s, size_t index) {
+  if (!s) return NULL;
+  diag__session_refresh(s);
+  return index < s->nfindings ? s->order[index] : NULL;
+}
+
+DIAG_API size_t diag_session_benign_count(diag_session *s) {
+  if (!s) return 0;
+  diag__session_refresh(s);
+  return s->nbenign_matched;
+}
+
+DIAG_API const diag_match *diag_session_benign_at(diag_session *s, size_t index) {
+  if (!s) return NULL;
+  diag__session_refresh(s);
+  return index < s->nbenign_matched ? s->benign_order[index] : NULL;
+}
+
+DIAG_API const char *diag_finding_id(const diag_finding *f) { return f ? f->problem->id : NULL; }
+DIAG_API const diag_problem *diag_finding_problem(const diag_finding *f) {
+  return f ? f->problem : NULL;
+}
+DIAG_API double diag_finding_confidence(const diag_finding *f) { return f ? f->confidence : 0.0; }
+DIAG_API int diag_finding_is_conclusive(const diag_finding *f) { return f ? f->conclusive : 0; }
+DIAG_API size_t diag_finding_symptom_count(const diag_finding *f) { return f ? f->nsymptoms : 0; }
+DIAG_API const diag_match *diag_finding_symptom_at(const diag_finding *f, size_t index) {
+  return f && index < f->nsymptoms ? f->symptoms[index] : NULL;
+}
+
+DIAG_API const char *diag_match_rule(const diag_match *m) { return m ? m->rule->id : NULL; }
+DIAG_API const diag_problem *diag_match_problem(const diag_match *m) {
+  return m ? m->rule->problem : NULL;
+}
+DIAG_API const char *diag_match_why(const diag_match *m) { return m ? m->rule->why : NULL; }
+DIAG_API double diag_match_weight(const diag_match *m) { return m ? m->rule->weight : 0.0; }
+DIAG_API uint64_t diag_match_count(const diag_match *m) { return m ? m->count : 0; }
+DIAG_API const char *diag_match_group(const diag_match *m) {
+  (void)m; /* aggregation by group arrives with the `by` clause */
+  return NULL;
+}
+DIAG_API size_t diag_match_evidence_count(const diag_match *m) { return m ? m->nevidence : 0; }
+DIAG_API const diag_evidence *diag_match_evidence_at(const diag_match *m, size_t index) {
+  return m && index < m->nevidence ? &m->evidence[index] : NULL;
+}
+
+DIAG_API const char *diag_evidence_input(const diag_evidence *e) { return e ? e->input : NULL; }
+DIAG_API uint64_t diag_evidence_line(const diag_evidence *e) { return e ? e->line : 0; }
+DIAG_API uint64_t diag_evidence_end_line(const diag_evidence *e) { return e ? e->end_line : 0; }
+DIAG_API uint64_t diag_evidence_offset(const diag_evidence *e) { return e ? e->offset : 0; }
+DIAG_API const char *diag_evidence_text(const diag_evidence *e, size_t *len) {
+  if (!e) return NULL;
+  if (len) *len = e->len;
+  return e->text;
+}

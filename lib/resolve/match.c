@@ -1,0 +1,133 @@
+/* Matching one record against the knowledge base.
+ *
+ * Benign rules of the record's source run first: a record that matches one
+ * is set aside under that rule and never counts toward any symptom. Then
+ * every symptom of the source is tried. Fields are typed only when a
+ * predicate asks for them. */
+#include <string.h>
+
+#include "../core/text.h"
+#include "session_internal.h"
+
+#define NO_COLUMN SIZE_MAX
+
+/* Maps each KB slot of the record's format to its column in the record's
+ * layout. Done once per layout, not per record. */
+static void map_slots(struct diag_input *in, const diag_kb *kb, const diag_record *rec) {
+  const diag__layout *layout = rec->layout;
+  for (size_t i = 0; i < kb->nslots; i++) {
+    const diag__slot *slot = &kb->slots[i];
+    in->slot_columns[i] = NO_COLUMN;
+    if (slot->source != rec->format) continue;
+    for (size_t c = 0; c < layout->count; c++) {
+      if (diag__ci_equal(slot->name, slot->name_len, layout->defs[c].name,
+                         layout->defs[c].name_len)) {
+        in->slot_columns[i] = c;
+        break;
+      }
+    }
+  }
+  in->slot_layout_id = layout->id;
+}
+
+/* Reads a numeric field the way its declared type says. */
+static int field_number(const diag__pred *p, const diag__span *f, int64_t *out) {
+  if (p->type == DIAG_TYPE_CODE) {
+    uint32_t v;
+    if (!diag__value_code(f->ptr, f->len, &v)) return 0;
+    *out = v;
+    return 1;
+  }
+  return diag__value_int(f->ptr, f->len, out);
+}
+
+static int pred_holds(const diag__pred *p, const diag_record *rec, size_t column) {
+  int absent = column == NO_COLUMN || diag__record_absent(rec, column);
+  if (p->op == DIAG__OP_EXISTS) return absent ? p->num == 0 : p->num != 0;
+  if (absent) return 0;
+  const diag__span *f = &rec->fields[column];
+  int64_t v;
+  switch (p->op) {
+  case DIAG__OP_EQ_STR: return diag__ci_equal(f->ptr, f->len, p->str, p->str_len);
+  case DIAG__OP_IN_STR:
+    for (size_t i = 0; i < p->nstrs; i++)
+      if (diag__ci_equal(f->ptr, f->len, p->strs[i], p->str_lens[i])) return 1;
+    return 0;
+  case DIAG__OP_CONTAINS: return diag__ci_contains(f->ptr, f->len, p->str, p->str_len);
+  case DIAG__OP_GLOB: return diag__glob_match(p->str, p->str_len, f->ptr, f->len);
+  case DIAG__OP_EQ_NUM: return field_number(p, f, &v) && v == p->num;
+  case DIAG__OP_IN_NUM:
+    if (!field_number(p, f, &v)) return 0;
+    for (size_t i = 0; i < p->nnums; i++)
+      if (v == p->nums[i]) return 1;
+    return 0;
+  case DIAG__OP_GT: return field_number(p, f, &v) && v > p->num;
+  case DIAG__OP_GE: return field_number(p, f, &v) && v >= p->num;
+  case DIAG__OP_LT: return field_number(p, f, &v) && v < p->num;
+  case DIAG__OP_LE: return field_number(p, f, &v) && v <= p->num;
+  case DIAG__OP_EXISTS: break;
+  }
+  return 0;
+}
+
+static int rule_holds(const diag__rule *rule, const struct diag_input *in, const diag_record *rec) {
+  for (size_t i = 0; i < rule->npreds; i++)
+    if (!pred_holds(&rule->preds[i], rec, in->slot_columns[rule->preds[i].slot])) return 0;
+  return 1;
+}
+
+/* Counts a match and keeps the record as evidence while there is room. */
+static diag_status record_match(struct diag_session *s, struct diag_input *in,
+                                struct diag_match *m, const diag_record *rec) {
+  m->count++;
+  size_t max = (size_t)s->limits[DIAG_LIMIT_EVIDENCE];
+  if (m->nevidence >= max) {
+    s->hits[DIAG_LIMIT_EVIDENCE]++;
+    return DIAG_OK;
+  }
+  if (!m->evidence) {
+    m->evidence = diag__calloc(&s->mem, max, sizeof *m->evidence);
+    if (!m->evidence) return diag__mem_failure(&s->mem);
+    m->evidence_cap = max;
+  }
+  size_t len = rec->text_len;
+  size_t cap = (size_t)s->limits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES];
+  if (len > cap) {
+    len = diag__utf8_cut(rec->text, cap);
+    s->hits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES]++;
+  }
+  char *text = diag__strndup(&s->mem, rec->text, len);
+  if (!text) return diag__mem_failure(&s->mem);
+  struct diag_evidence *e = &m->evidence[m->nevidence++];
+  e->input = in->name;
+  e->line = rec->line;
+  e->end_line = rec->end_line;
+  e->offset = rec->offset;
+  e->text = text;
+  e->len = len;
+  return DIAG_OK;
+}
+
+diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
+                                const diag_record *rec) {
+  const diag_kb *kb = s->kb;
+  const diag__source_rules *rules = &kb->by_source[in->format_index];
+  if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
+  if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
+
+  for (size_t i = 0; i < rules->nbenign; i++) {
+    const diag__rule *rule = rules->benign[i];
+    if (rule_holds(rule, in, rec)) {
+      s->dirty = 1;
+      return record_match(s, in, &s->benign_matches[rule->global_index], rec);
+    }
+  }
+  for (size_t i = 0; i < rules->nsymptoms; i++) {
+    const diag__rule *rule = rules->symptoms[i];
+    if (!rule_holds(rule, in, rec)) continue;
+    s->dirty = 1;
+    diag_status st = record_match(s, in, &s->symptom_matches[rule->global_index], rec);
+    if (st != DIAG_OK) return st;
+  }
+  return DIAG_OK;
+}

@@ -1,0 +1,107 @@
+/* The session's internal state: inputs, symptom and benign matches, and the
+ * finding table. Shared by the files of lib/resolve and by the renderers. */
+#ifndef DIAG_RESOLVE_SESSION_INTERNAL_H
+#define DIAG_RESOLVE_SESSION_INTERNAL_H
+
+#include <libdiag/finding.h>
+#include <libdiag/session.h>
+
+#include "../core/buf.h"
+#include "../core/mem.h"
+#include "../kb/kb_internal.h"
+#include "../parsers/format.h"
+#include "../reader/reader.h"
+
+struct diag_evidence {
+  const char *input; /* the input's name, owned by the input */
+  uint64_t line;
+  uint64_t end_line;
+  uint64_t offset;
+  char *text;        /* NUL-terminated copy, cut to the evidence text limit */
+  size_t len;
+};
+
+struct diag_match {
+  const diag__rule *rule;
+  uint64_t count;
+  struct diag_evidence *evidence; /* at most the evidence limit */
+  size_t nevidence;
+  size_t evidence_cap;
+};
+
+struct diag_finding {
+  const struct diag_problem *problem;
+  double confidence;
+  int conclusive;
+  const struct diag_match **symptoms; /* the matched ones, in KB order */
+  size_t nsymptoms;
+};
+
+typedef enum diag__input_state {
+  DIAG__INPUT_DETECTING = 0, /* collecting the head to detect the format */
+  DIAG__INPUT_PARSING,
+  DIAG__INPUT_FAILED,        /* unsupported: `error` says why */
+  DIAG__INPUT_ENDED
+} diag__input_state;
+
+typedef struct diag__unparsed_sample {
+  uint64_t line;
+  diag_unparsed_reason reason;
+} diag__unparsed_sample;
+
+struct diag_input {
+  struct diag_session *session;
+  char *name;
+  diag__input_state state;
+  const diag__format *format; /* forced or detected; NULL until known */
+  size_t format_index;        /* its index in the format table, for the KB index */
+  void *parser_state;
+  diag__reader reader;
+  diag__buf head;             /* the first bytes, until the format is known */
+  diag__sink sink;
+  uint64_t bytes;
+  uint64_t records;
+  uint64_t unparsed;
+  uint64_t unparsed_by_reason[DIAG_UNPARSED_REASON_COUNT];
+  diag__unparsed_sample *samples;
+  size_t nsamples;
+  diag_error error;
+  int has_error;
+  /* Column of each KB slot in the current layout (SIZE_MAX: not in it),
+   * recomputed only when the layout id changes. */
+  size_t *slot_columns;
+  uint64_t slot_layout_id;
+};
+
+struct diag_session {
+  diag__mem mem;
+  diag_kb *kb;               /* may be NULL: parse only */
+  uint64_t limits[DIAG_LIMIT_COUNT];
+  uint64_t hits[DIAG_LIMIT_COUNT];
+  double min_confidence;
+  diag_record_fn on_record;
+  void *on_record_payload;
+  diag_unparsed_fn on_unparsed;
+  void *on_unparsed_payload;
+  struct diag_input **inputs;
+  size_t ninputs;
+  size_t inputs_cap;
+  struct diag_match *symptom_matches; /* kb->nsymptoms, by rule global_index */
+  struct diag_match *benign_matches;  /* kb->nbenign */
+  struct diag_finding *findings;      /* kb->nproblems slots */
+  const struct diag_finding **order;  /* the findings that exist, sorted */
+  size_t nfindings;
+  const struct diag_match **benign_order; /* benign rules that matched, KB order */
+  size_t nbenign_matched;
+  int dirty;                 /* findings need recomputing */
+};
+
+/* Matches one parsed record against the KB: benign rules first, then
+ * symptoms (match.c). */
+diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
+                                const diag_record *rec);
+
+/* Recomputes findings and benign order if anything changed (findings.c). */
+void diag__session_refresh(struct diag_session *s);
+
+#endif

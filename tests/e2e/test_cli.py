@@ -1,0 +1,300 @@
+"""End-to-end tests of the diagnose CLI on the fixtures (stdlib only).
+
+Run: python3 test_cli.py PATH/TO/diagnose PATH/TO/tests/fixtures
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+DIAGNOSE = None
+FIXTURES = None
+DUET = "duet-rh-401-5-temp-acl"
+
+
+def fixture(name):
+    return os.path.join(FIXTURES, "e2e", name)
+
+
+def run(*args, stdin=None, env=None):
+    e = dict(os.environ, LC_ALL="C")
+    if env:
+        e.update(env)
+    p = subprocess.run([DIAGNOSE, *args], input=stdin, capture_output=True, env=e, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def run_json(*args, **kw):
+    code, out, err = run("--json", *args, **kw)
+    return code, json.loads(out), err
+
+
+def lines_with(path, needle):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return [i + 1 for i, l in enumerate(f.read().split("\n")) if needle in l]
+
+
+INPUT_KEYS = {"name", "format", "lines", "records", "unparsed", "unparsed_by_reason",
+              "unparsed_samples", "error"}
+FINDING_KEYS = {"id", "problem", "title", "confidence", "symptoms", "cause", "resolutions",
+                "references"}
+SYMPTOM_KEYS = {"id", "count", "group", "evidence"}
+EVIDENCE_KEYS = {"input", "line", "end_line", "text"}
+RESOLUTION_KEYS = {"id", "title", "steps", "commands", "warning"}
+BENIGN_KEYS = {"problem", "rule", "why", "count", "evidence"}
+
+
+class Contract(unittest.TestCase):
+    """The JSON document has exactly the keys of DESIGN.md's contract."""
+
+    def check_document(self, doc):
+        self.assertEqual(set(doc), {"libdiag", "schema", "inputs", "findings", "inconclusive",
+                                    "benign", "limits"})
+        self.assertEqual(doc["schema"], 1)
+        self.assertRegex(doc["libdiag"], r"^\d+\.\d+\.\d+$")
+        self.assertIsInstance(doc["limits"], dict)
+        for i in doc["inputs"]:
+            self.assertEqual(set(i), INPUT_KEYS)
+            for s in i["unparsed_samples"]:
+                self.assertEqual(set(s), {"line", "reason"})
+        for f in doc["findings"] + doc["inconclusive"]:
+            self.assertEqual(set(f), FINDING_KEYS)
+            self.assertTrue(0 <= f["confidence"] <= 1)
+            for s in f["symptoms"]:
+                self.assertEqual(set(s), SYMPTOM_KEYS)
+                for e in s["evidence"]:
+                    self.assertEqual(set(e), EVIDENCE_KEYS)
+            for r in f["resolutions"]:
+                self.assertEqual(set(r), RESOLUTION_KEYS)
+        for b in doc["benign"]:
+            self.assertEqual(set(b), BENIGN_KEYS)
+            for e in b["evidence"]:
+                self.assertEqual(set(e), EVIDENCE_KEYS)
+
+    def test_article_lines(self):
+        code, doc, _ = run_json(fixture("article.log"))
+        self.check_document(doc)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], DUET)
+        self.assertEqual(f["id"], DUET)
+        self.assertGreaterEqual(f["confidence"], 0.6)
+        [s] = f["symptoms"]
+        self.assertEqual(s["id"], "proppatch-drafts-401-5")
+        self.assertEqual([e["line"] for e in s["evidence"]], [2])
+        self.assertIn("401 5 0", s["evidence"][0]["text"])
+        self.assertEqual([r["id"] for r in f["resolutions"]], ["grant-tmp-rights", "repoint-tmp"])
+        self.assertIn("TMP", f["cause"])
+        [b] = doc["benign"]
+        self.assertEqual((b["problem"], b["rule"], b["count"]), (DUET, "anonymous-challenge", 1))
+        self.assertEqual(b["evidence"][0]["line"], 1)
+        self.assertIn("401 2 2148074254", b["evidence"][0]["text"])
+        [i] = doc["inputs"]
+        self.assertEqual((i["format"], i["lines"], i["records"], i["unparsed"], i["error"]),
+                         ("w3c", 2, 2, 0, None))
+
+    def test_day_log_among_normal_traffic(self):
+        path = fixture("exchange_day.log")
+        code, doc, _ = run_json(path)
+        self.check_document(doc)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], DUET)
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        expected = lines_with(path, " 401 5 0 ")
+        self.assertEqual(by_id["proppatch-drafts-401-5"]["count"], len(expected))
+        self.assertEqual([e["line"] for e in by_id["proppatch-drafts-401-5"]["evidence"]], expected)
+        self.assertEqual(by_id["large-proppatch-refused"]["count"], len(expected))
+        self.assertAlmostEqual(f["confidence"], 1 - 0.35 * 0.8, places=3)
+        [i] = doc["inputs"]
+        self.assertEqual(i["unparsed"], 0)
+        self.assertEqual(i["records"], i["lines"] - 4)
+        [b] = doc["benign"]
+        self.assertEqual(b["count"], len(lines_with(path, " 401 2 2148074254 ")))
+
+    def test_crlf_and_bom_give_the_same_findings(self):
+        _, lf, _ = run_json(fixture("exchange_day.log"))
+        _, crlf, _ = run_json(fixture("exchange_day_crlf_bom.log"))
+        strip = lambda d: json.dumps([d["findings"], d["benign"]]).replace(
+            "exchange_day_crlf_bom.log", "exchange_day.log")
+        self.assertEqual(strip(lf), strip(crlf))
+        self.assertEqual(crlf["inputs"][0]["unparsed"], 0)
+
+    def test_fields_change_mid_file(self):
+        path = fixture("fields_change.log")
+        code, doc, _ = run_json(path)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        self.assertEqual([e["line"] for e in by_id["proppatch-drafts-401-5"]["evidence"]],
+                         lines_with(path, " 401 5 0 "))
+        # cs-bytes only exists in the second block, and there it is 38211
+        self.assertIn("large-proppatch-refused", by_id)
+        self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
+    def test_healthy_logs_give_no_finding(self):
+        for name in ("healthy_exchange_day.log", "healthy_lookalikes.log"):
+            with self.subTest(name=name):
+                code, doc, _ = run_json(fixture(name))
+                self.check_document(doc)
+                self.assertEqual(code, 0)
+                self.assertEqual(doc["findings"], [])
+                self.assertEqual(doc["inconclusive"], [])
+                self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
+    def test_not_a_log_exits_2_naming_it(self):
+        code, doc, err = run_json(fixture("not_a_log.txt"))
+        self.assertEqual(code, 2)
+        self.assertIn("not_a_log.txt", err)
+        self.assertIn("unsupported input", err)
+        self.assertIn("unsupported input", doc["inputs"][0]["error"])
+
+    def test_other_inputs_still_diagnosed_beside_a_bad_one(self):
+        code, doc, err = run_json(fixture("not_a_log.txt"), fixture("article.log"),
+                                  "/nonexistent/x.log")
+        self.check_document(doc)
+        self.assertEqual(code, 2)
+        self.assertEqual([f["problem"] for f in doc["findings"]], [DUET])
+        self.assertIn("/nonexistent/x.log", err)
+
+    def test_folder_and_stdin(self):
+        with tempfile.TemporaryDirectory() as d:
+            shutil.copy(fixture("article.log"), d)
+            shutil.copy(fixture("healthy_lookalikes.log"), d)
+            code, doc, _ = run_json(d)
+            self.assertEqual(code, 1)
+            self.assertEqual(sorted(os.path.basename(i["name"]) for i in doc["inputs"]),
+                             ["article.log", "healthy_lookalikes.log"])
+        with open(fixture("article.log"), "rb") as f:
+            code, doc, _ = run_json("-", stdin=f.read())
+        self.assertEqual(code, 1)
+        self.assertEqual(doc["inputs"][0]["name"], "-")
+        self.assertEqual(doc["findings"][0]["symptoms"][0]["evidence"][0]["input"], "-")
+
+    def test_recognised_binary_gets_its_conversion_command(self):
+        with tempfile.NamedTemporaryFile(suffix=".evtx", delete=False) as f:
+            f.write(b"ElfFile\x00" + bytes(range(256)) * 8)
+        try:
+            code, doc, err = run_json(f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(code, 2)
+        self.assertIn("wevtutil qe", err)
+        self.assertIsNone(doc["inputs"][0]["format"])
+
+    def test_min_confidence_moves_finding_to_inconclusive(self):
+        code, doc, _ = run_json("--min-confidence", "0.9", fixture("article.log"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"], [])
+        self.assertEqual([f["problem"] for f in doc["inconclusive"]], [DUET])
+
+    def test_numbers_ignore_the_locale(self):
+        _, out, _ = run("--json", fixture("article.log"), env={"LC_ALL": "de_DE.UTF-8"})
+        self.assertIn('"confidence": 0.65', out)
+
+    def test_text_report(self):
+        code, out, _ = run(fixture("article.log"))
+        self.assertEqual(code, 1)
+        self.assertIn("Duet 1.5 Request Handler PROPPATCH requests fail with HTTP 401.5", out)
+        self.assertIn("article.log:2: 2009-01-15 06:54:30", out)
+        self.assertIn("system TMP environment variable", out)
+        self.assertIn("Give the impersonated account rights on the system TMP folder", out)
+        self.assertIn("Point the system TMP variable at a folder the account can use", out)
+        self.assertIn("anonymous-challenge", out)
+        code, out, _ = run(fixture("healthy_lookalikes.log"))
+        self.assertEqual(code, 0)
+        self.assertIn("No known problem found.", out)
+
+
+class Options(unittest.TestCase):
+    def test_usage_errors_exit_2(self):
+        for args in ([], ["--bogus"], ["--min-confidence", "1.5", "x"], ["--kb"],
+                     ["--format", "nope", fixture("article.log")]):
+            with self.subTest(args=args):
+                code, _, err = run(*args)
+                self.assertEqual(code, 2)
+                self.assertTrue(err.startswith("diagnose: "), err)
+
+    def test_forced_format(self):
+        code, doc, _ = run_json("--format", "w3c", fixture("article.log"))
+        self.assertEqual(code, 1)
+
+    def test_lists_and_version(self):
+        code, out, _ = run("--list-formats")
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"(?m)^w3c ")
+        self.assertIn("evtx", out)
+        code, out, _ = run("--list-problems")
+        self.assertEqual(code, 0)
+        self.assertIn(DUET, out)
+        code, out, _ = run("--no-builtin", "--list-problems")
+        self.assertNotIn(DUET, out)
+        code, out, _ = run("--version")
+        self.assertRegex(out, r"libdiag\) \d+\.\d+\.\d+")
+
+    def test_decode(self):
+        code, out, _ = run("--decode", "2148074254")
+        self.assertEqual(code, 0)
+        self.assertIn("SEC_E_NO_CREDENTIALS", out)
+        code, out, _ = run("--decode", "401.5")
+        self.assertEqual(code, 0)
+        self.assertIn("ISAPI/CGI", out)
+        code, _, err = run("--decode", "not-a-code")
+        self.assertEqual(code, 2)
+
+    def test_check_kb_builtin_file_passes(self):
+        src = os.path.join(os.path.dirname(FIXTURES), "..", "lib", "kb", "builtin",
+                           DUET + ".yaml")
+        code, out, err = run("--check-kb", src)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("all tests pass", out)
+        self.assertNotIn("FAIL", out)
+
+    def test_check_kb_reports_every_error_with_position(self):
+        kb = ("schema: libdiag/kb/1\n"
+              "problems:\n"
+              "  - id: my-problem\n"
+              "    title: t\n"
+              "    summary: s\n"
+              "    cause: c\n"
+              "    symptoms:\n"
+              "      - id: s1\n"
+              "        source: w3c\n"
+              "        where: {cs-methd: GET}\n"
+              "        weight: 0.7\n"
+              "        required: true\n"
+              "    resolutions:\n"
+              "      - id: r1\n"
+              "        title: r\n"
+              "        steps: [do it]\n"
+              "    referencs: [x]\n")
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write(kb)
+        try:
+            code, out, err = run("--check-kb", f.name)
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(code, 2)
+        self.assertRegex(err, re.escape(f.name) + r":10:\d+: error: problems\[0\]\.symptoms\[0\]\.where\.cs-methd: .*cs-method")
+        self.assertRegex(err, re.escape(f.name) + r":17:5: error: problems\[0\]\.referencs: .*references")
+
+    def test_kb_error_while_diagnosing_exits_2_but_still_diagnoses(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write("schema: libdiag/kb/2\nproblems: []\n")
+        try:
+            code, doc, err = run_json("--kb", f.name, fixture("article.log"))
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(code, 2)
+        self.assertIn(f.name, err)
+        self.assertEqual([x["problem"] for x in doc["findings"]], [DUET])
+
+
+if __name__ == "__main__":
+    DIAGNOSE = os.path.abspath(sys.argv.pop(1))
+    FIXTURES = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
