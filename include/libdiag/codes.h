@@ -34,7 +34,7 @@ typedef struct diag_code_match {
   const char *spelling; /**< How the text was read: `"decimal"`, `"hex"`, `"negative-decimal"`, `"name"`, `"iis-status"`. */
   int is_hresult;       /**< Nonzero when the fields below describe an HRESULT layout. */
   unsigned severity;    /**< HRESULT bit 31 (1 = failure). */
-  unsigned facility;    /**< HRESULT facility (bits 16-26). */
+  unsigned facility;    /**< HRESULT facility as `HRESULT_FACILITY` reads it: `(value >> 16) & 0x1fff`. */
   const char *facility_name; /**< Facility name such as `"WIN32"`, or NULL when unknown. */
   unsigned code;        /**< HRESULT code (bits 0-15). */
 } diag_code_match;

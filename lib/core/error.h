@@ -30,7 +30,7 @@ diag_status diag__error(diag_error *err, diag_status status, const char *fmt, ..
 diag_status diag__error_at(diag_error *err, diag_status status, const diag__where *where,
                            const char *fmt, ...) DIAG__PRINTF(4, 5);
 diag_status diag__error_vat(diag_error *err, diag_status status, const diag__where *where,
-                            const char *fmt, va_list ap);
+                            const char *fmt, va_list ap) DIAG__PRINTF(4, 0);
 
 /* Copies a complete error into a caller's struct, honouring dst->size. */
 void diag__error_copy(diag_error *dst, const diag_error *src);

@@ -126,6 +126,16 @@ diag_status diag__kb_intern_slot(diag_kb *kb, const diag__format *source, const 
  * failure leaves the KB as it was. */
 diag_status diag__kb_index(diag_kb *kb) {
   size_t nformats = diag__format_table_count;
+  /* Only validated problems reach the KB, and each of their rules has a
+   * source from the table; checked here once so that the loops below can
+   * index without bounds checks. */
+  for (size_t i = 0; i < kb->nproblems; i++) {
+    const struct diag_problem *p = kb->problems[i];
+    for (size_t j = 0; j < p->nsymptoms; j++)
+      if (diag__format_index(p->symptoms[j].source) >= nformats) return DIAG_EINVAL;
+    for (size_t j = 0; j < p->nbenign; j++)
+      if (diag__format_index(p->benign[j].source) >= nformats) return DIAG_EINVAL;
+  }
   diag__source_rules *idx = diag__calloc(&kb->mem, nformats, sizeof *idx);
   if (!idx) return diag__mem_failure(&kb->mem);
   for (size_t i = 0; i < kb->nproblems; i++) {

@@ -25,6 +25,10 @@
 #define MAX_ID_LEN   64
 #define MAX_GLOB_LEN 1024
 #define PATH_CAP     512
+/* Distinct (source, field) names in a KB. Real KBs use a few dozen; the cap
+ * keeps interning (a linear lookup) and the resolver's per-layout slot map
+ * from turning a hostile 4 MiB file into seconds of work. */
+#define MAX_SLOTS 4096
 
 typedef struct loader {
   diag_kb *kb;
@@ -33,6 +37,7 @@ typedef struct loader {
   diag_error *errors;
   size_t nerrors, errors_cap;
   int overflow;     /* more than MAX_ERRORS were found */
+  int slots_full;   /* MAX_SLOTS was passed and reported */
   diag_status fail; /* an allocation failed: stop and return this */
   char path[PATH_CAP];
   size_t plen;
@@ -112,12 +117,14 @@ static void pop(loader *L, size_t old) {
  * distance that grows with the length of the word (1 for short words, then
  * about a third of it, at least 2), so only likely typos are suggested. */
 typedef struct suggester {
+  int off; /* the error will not be kept: spare the work */
   const char *word;
   size_t len, cap, best_d;
   const char *best;
 } suggester;
 
-static void sug_init(suggester *s, const char *word, size_t len) {
+static void sug_init(const loader *L, suggester *s, const char *word, size_t len) {
+  s->off = L->fail != DIAG_OK || L->nerrors >= MAX_ERRORS;
   s->word = word;
   s->len = len;
   s->cap = len <= 4 ? 1 : len / 3 > 2 ? len / 3 : 2;
@@ -126,6 +133,7 @@ static void sug_init(suggester *s, const char *word, size_t len) {
 }
 
 static void sug_try(suggester *s, const char *cand) {
+  if (s->off) return;
   size_t d = diag__edit_distance(s->word, s->len, cand, strlen(cand), s->cap);
   if (d < s->best_d) {
     s->best_d = d;
@@ -184,7 +192,7 @@ static void check_keys(loader *L, const diag__ynode *map, const char *const *kno
     if (j < nknown) continue;
     suggester s;
     char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
-    sug_init(&s, k->text, k->len);
+    sug_init(L, &s, k->text, k->len);
     for (j = 0; j < nknown; j++)
       sug_try(&s, known[j]);
     size_t old = push_key(L, k->text);
@@ -228,10 +236,19 @@ static int text_ok(loader *L, const diag__ynode *n, const char *what) {
   return 1;
 }
 
-/* Copies a string value into *out (unchanged on error). */
+/* Copies a string value into *out (unchanged on error). Trailing line
+ * breaks are dropped: a block scalar (`cause: >`) ends with one that no
+ * output wants. */
 static void get_string(loader *L, const diag__ynode *n, char **out) {
   if (!n || !text_ok(L, n, "a string")) return;
-  char *s = diag__strndup(L->mem, n->text, n->len);
+  size_t len = n->len;
+  while (len && (n->text[len - 1] == '\n' || n->text[len - 1] == '\r'))
+    len--;
+  if (len == 0) {
+    err(L, n, NULL, "expected a string, found only line breaks");
+    return;
+  }
+  char *s = diag__strndup(L->mem, n->text, len);
   if (!s) {
     oom(L);
     return;
@@ -300,16 +317,20 @@ static int get_bool(loader *L, const diag__ynode *n, int *out) {
 /* Ids are slugs: stable in every output, safe in file names and URLs. */
 static int check_id(loader *L, const diag__ynode *n) {
   if (!text_ok(L, n, "an id")) return 0;
-  int ok = n->len <= MAX_ID_LEN;
+  if (n->len > MAX_ID_LEN) {
+    err(L, n, NULL, "id is %zu characters long: at most %d are allowed", n->len, MAX_ID_LEN);
+    return 0;
+  }
+  int ok = 1;
   for (size_t i = 0; i < n->len && ok; i++) {
     unsigned char c = (unsigned char)n->text[i];
     ok = (c >= 'a' && c <= 'z') || diag__is_digit(c) || (c == '-' && i > 0);
   }
   if (!ok)
     err(L, n, NULL,
-        "invalid id \"%.64s\": use lowercase letters, digits and '-', starting with a letter or "
-        "digit, at most %d characters",
-        n->text, MAX_ID_LEN);
+        "invalid id \"%s\": use lowercase letters, digits and '-', starting with a letter or "
+        "digit",
+        n->text);
   return ok;
 }
 
@@ -477,7 +498,7 @@ static void compile_operator(loader *L, const field_ctx *f, const diag__ynode *k
   } else {
     suggester s;
     char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
-    sug_init(&s, key->text, key->len);
+    sug_init(L, &s, key->text, key->len);
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
       sug_try(&s, operators[i]);
     err(L, key, sug_text(&s, sbuf, sizeof sbuf), "unknown operator \"%s\"", key->text);
@@ -497,7 +518,7 @@ static int resolve_field(loader *L, const diag__format *src, const diag__ynode *
   if (f->type == DIAG_TYPE_ABSENT) {
     suggester s;
     char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
-    sug_init(&s, k->text, k->len);
+    sug_init(L, &s, k->text, k->len);
     for (size_t i = 0; i < src->nfields; i++)
       sug_try(&s, src->fields[i].name);
     err(L, k, sug_text(&s, sbuf, sizeof sbuf), "unknown field \"%.64s\" for source %s", k->text,
@@ -510,9 +531,16 @@ static int resolve_field(loader *L, const diag__format *src, const diag__ynode *
   for (size_t i = 0; i < src->nfields; i++)
     if (diag__ci_equal(k->text, k->len, src->fields[i].name, src->fields[i].name_len))
       f->name = src->fields[i].name;
+  if (L->slots_full) return 0;
   diag_status st = diag__kb_intern_slot(L->kb, src, f->name, strlen(f->name), &f->slot);
   if (st != DIAG_OK) {
     if (L->fail == DIAG_OK) L->fail = st;
+    return 0;
+  }
+  if (L->kb->nslots > MAX_SLOTS) {
+    /* Reported once; later fields are not looked up at all. */
+    L->slots_full = 1;
+    err(L, k, NULL, "the knowledge base names more than %d distinct fields", MAX_SLOTS);
     return 0;
   }
   return 1;
@@ -606,7 +634,7 @@ static void load_source(loader *L, diag__rule *r, const diag__ynode *v) {
       char sbuf[DIAG_ERROR_SUGGESTION_SIZE], list[256];
       size_t n = 0;
       list[0] = '\0';
-      sug_init(&s, v->text, v->len);
+      sug_init(L, &s, v->text, v->len);
       for (size_t i = 0; i < diag__format_table_count; i++) {
         const diag__format *t = diag__format_table[i];
         if (!t->supported) continue;

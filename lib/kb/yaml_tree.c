@@ -31,6 +31,10 @@ typedef struct cursor {
   enc encoding;
   size_t chr;  /* character index of `byte` */
   size_t byte; /* byte offset */
+  /* The last line start the cursor walked past: a mark is nearly always on
+   * that line, so its column converts without walking the line again
+   * (which on a one-line flow sequence of 100000 items would be quadratic). */
+  size_t line_chr, line_byte;
 } cursor;
 
 static unsigned unit16(const cursor *c, size_t at) {
@@ -70,10 +74,28 @@ static void cursor_back(cursor *c) {
   c->chr--;
 }
 
+/* Whether the character at `at` (of length n) is a line break to libyaml:
+ * LF, CR, NEL, LS or PS. */
+static int is_break(const cursor *c, size_t at, size_t n) {
+  if (c->encoding == ENC_UTF8) {
+    const unsigned char *b = c->buf + at;
+    return (n == 1 && (b[0] == '\n' || b[0] == '\r')) || (n == 2 && b[0] == 0xC2 && b[1] == 0x85) ||
+           (n == 3 && b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9));
+  }
+  unsigned u = unit16(c, at);
+  return n == 2 && (u == '\n' || u == '\r' || u == 0x85 || u == 0x2028 || u == 0x2029);
+}
+
 static size_t cursor_seek(cursor *c, size_t chr) {
   while (c->chr < chr && c->byte < c->len) {
-    c->byte += char_len(c, c->byte);
+    size_t n = char_len(c, c->byte);
+    int brk = is_break(c, c->byte, n);
+    c->byte += n;
     c->chr++;
+    if (brk) {
+      c->line_chr = c->chr;
+      c->line_byte = c->byte;
+    }
   }
   while (c->chr > chr && c->byte > c->start)
     cursor_back(c);
@@ -88,7 +110,7 @@ static pos mark_pos(cursor *c, const yaml_mark_t *m) {
   pos p;
   size_t line_start_chr = m->index >= m->column ? m->index - m->column : 0;
   size_t at = cursor_seek(c, m->index);
-  size_t line_start = cursor_seek(c, line_start_chr);
+  size_t line_start = c->line_chr == line_start_chr ? c->line_byte : cursor_seek(c, line_start_chr);
   p.line = (uint64_t)m->line + 1;
   p.column = (uint64_t)(at - line_start) + 1;
   p.offset = at;
@@ -505,8 +527,8 @@ static void on_event(builder *b, const yaml_event_t *ev) {
       b->cur.start = 3;
     else if (b->cur.encoding != ENC_UTF8 && b->cur.len >= 2)
       b->cur.start = 2;
-    b->cur.byte = b->cur.start;
-    b->cur.chr = 0;
+    b->cur.byte = b->cur.line_byte = b->cur.start;
+    b->cur.chr = b->cur.line_chr = 0;
     break;
   case YAML_DOCUMENT_START_EVENT:
     if (++b->documents > 1)

@@ -114,7 +114,7 @@ DIAG_API diag_status diag_record_field_duration(const diag_record *record, size_
   if (!diag__value_int(f->ptr, f->len, &v)) return DIAG_EINVAL;
   int64_t unit = record->layout->defs[index].unit_ns;
   if (unit <= 0) unit = 1; /* a duration with no declared unit is in ns */
-  
+  if (v > INT64_MAX / unit || v < INT64_MIN / unit) return DIAG_EINVAL;
   *out = v * unit;
   return DIAG_OK;
 }

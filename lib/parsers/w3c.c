@@ -218,11 +218,6 @@ static void w3c_fini(void *state, diag__mem *mem) {
   st->have_fields = 0;
 }
 
-static diag_status grow(diag__mem *mem, void *array_ptr, size_t *cap, size_t need, size_t elem) {
-  void **array = array_ptr;
-  return diag__grow(mem, array, cap, need, elem);
-}
-
 /* Calls fn(ctx, name, len) for each name of a #Fields value. Empty names
  * (runs of separators) are skipped; with tabs, spaces around a name are
  * trimmed since ISA names may contain inner spaces only. */
@@ -293,10 +288,17 @@ static void fill_name(void *ctx, const char *name, size_t len) {
   f->at += len + 1;
 }
 
+/* Grows the layout arrays to hold c; they only grow, so a #Fields no wider
+ * than an earlier one allocates nothing. Each pointer is stored back as
+ * soon as it moves, so the state never holds a freed pointer. */
 static diag_status reserve_layout(w3c_state *st, const names_count *c) {
-  diag_status s = grow(st->mem, &st->defs, &st->defs_cap, c->count, sizeof *st->defs);
-  if (s == DIAG_OK) s = grow(st->mem, &st->spans, &st->spans_cap, c->count, sizeof *st->spans);
-  if (s == DIAG_OK) s = grow(st->mem, &st->names, &st->names_cap, c->bytes, 1);
+  void *defs = st->defs, *spans = st->spans, *names = st->names;
+  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, c->count, sizeof *st->defs);
+  st->defs = defs;
+  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, c->count, sizeof *st->spans);
+  st->spans = spans;
+  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, c->bytes, 1);
+  st->names = names;
   return s;
 }
 

@@ -272,13 +272,14 @@ static void test_utf16_bom(void **state) {
 
 static void test_exact_and_one_over(void **state) {
   (void)state;
-  static const char data[] = "12345678\n123456789\n";
+  static const char data[] = "12345678\n123456789\n123456789";
   static const size_t whole[] = {0};
   collector c = {0};
   read_all(data, sizeof data - 1, 8, whole, 1, &c);
-  assert_int_equal(c.count, 2);
+  assert_int_equal(c.count, 3);
   assert_line(&c, 0, "12345678", 8, 1, 0, 0);
   assert_line(&c, 1, "12345678", 8, 2, 9, 1);
+  assert_line(&c, 2, "12345678", 8, 3, 19, 1); /* the last line, without LF */
   collector_free(&c);
   check_all_splits(data, sizeof data - 1, 8);
 }

@@ -91,11 +91,13 @@ static diag_status h_buffer(harness *h, const char *data, size_t len) {
   return s;
 }
 
-static void h_fixture(harness *h, const char *rel) {
+/* Parses a fixture; the caller frees the returned text after its last
+ * look at h->t.rec, whose fields point into it. */
+static char *h_fixture(harness *h, const char *rel) {
   size_t len;
   char *data = test_read_file(test_fixture(rel), &len);
   assert_int_equal(h_buffer(h, data, len), DIAG_OK);
-  free(data);
+  return data;
 }
 
 static size_t field(const diag_record *r, const char *name) {
@@ -275,7 +277,7 @@ static void test_fields_change(void **state) {
   h_init(&h, NULL);
   h.t.check = note_record;
   h.t.check_ctx = &s;
-  h_fixture(&h, "w3c/iis85_fields_change.log");
+  char *text = h_fixture(&h, "w3c/iis85_fields_change.log");
   assert_int_equal(h.t.unparsed, 0);
   assert_int_equal(s.n, 3);
   assert_true(s.ids[0] != 0);
@@ -304,6 +306,7 @@ static void test_fields_change(void **state) {
   assert_true(first != before);
   assert_true(h.t.rec.layout->id != first);
   h_fini(&h);
+  free(text);
 }
 
 /* IIS 6 wrote a space after the last field name, and CRLF. */
@@ -311,7 +314,7 @@ static void test_trailing_space_iis6(void **state) {
   (void)state;
   harness h;
   h_init(&h, NULL);
-  h_fixture(&h, "w3c/iis6_duet.log");
+  char *text = h_fixture(&h, "w3c/iis6_duet.log");
   assert_int_equal(h.t.unparsed, 0);
   assert_int_equal(h.t.records, 3);
   const diag_record *r = &h.t.rec;
@@ -321,6 +324,7 @@ static void test_trailing_space_iis6(void **state) {
   assert_int_equal(diag_record_line(r), 7);
   assert_text(r, "cs(User-Agent)", "Mozilla/4.0+(compatible;+MSIE+7.0;+Windows+NT+5.1)");
   h_fini(&h);
+  free(text);
 }
 
 static const char article1[] =
@@ -332,7 +336,7 @@ static void test_headerless(void **state) {
   (void)state;
   harness h;
   h_init(&h, NULL);
-  h_fixture(&h, "w3c/headerless_article.log");
+  char *text = h_fixture(&h, "w3c/headerless_article.log");
   assert_int_equal(h.t.unparsed, 0);
   assert_int_equal(h.t.records, 2);
   const diag_record *r = &h.t.rec;
@@ -358,6 +362,7 @@ static void test_headerless(void **state) {
   assert_int_equal(h.t.by_reason[DIAG_UNPARSED_NO_LAYOUT], 2);
   assert_int_equal(h.t.records, 3);
   h_fini(&h);
+  free(text);
 }
 
 static void test_field_count(void **state) {
@@ -445,7 +450,7 @@ static void test_isa_tabs(void **state) {
   (void)state;
   harness h;
   h_init(&h, NULL);
-  h_fixture(&h, "w3c/isa2004_fws.w3c");
+  char *text = h_fixture(&h, "w3c/isa2004_fws.w3c");
   assert_int_equal(h.t.unparsed, 0);
   assert_int_equal(h.t.records, 2);
   const diag_record *r = &h.t.rec;
@@ -463,11 +468,17 @@ static void test_isa_tabs(void **state) {
   /* a space-separated row does not fit the tab layout */
   assert_int_equal(h_line(&h, "ISA1 2006-11-08 14:32:09"), DIAG_OK);
   assert_int_equal(h.t.reason, DIAG_UNPARSED_FIELD_COUNT);
+  /* an empty field between two tabs is absent */
+  assert_int_equal(h_line(&h, "#Fields: computer\tusername\tagent"), DIAG_OK);
+  assert_int_equal(h_line(&h, "ISA1\t\tcurl"), DIAG_OK);
+  assert_int_equal(diag_record_field_type(r, 1), DIAG_TYPE_ABSENT);
+  assert_int_equal(diag_record_field_type(r, 2), DIAG_TYPE_STRING);
   /* a later space-separated #Fields switches back */
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   assert_int_equal(h_line(&h, "2006-11-08 14:32:09"), DIAG_OK);
-  assert_int_equal(h.t.records, 3);
+  assert_int_equal(h.t.records, 4);
   h_fini(&h);
+  free(text);
 }
 
 /* 10,000 fields: bounded only by the line length. */
