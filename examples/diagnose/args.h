@@ -19,11 +19,11 @@ typedef struct options {
   int json;
   int no_builtin;
   double min_confidence;
-  const char *format;      /* --format, or NULL to detect */
-  const char **kb_files;   /* --kb, repeatable */
+  const char *format;    /* --format, or NULL to detect */
+  const char **kb_files; /* --kb, repeatable */
   size_t nkb_files;
-  const char *argument;    /* for --check-kb and --decode */
-  const char **inputs;     /* FILE... ("-" is standard input) */
+  const char *argument; /* for --check-kb and --decode */
+  const char **inputs;  /* FILE... ("-" is standard input) */
   size_t ninputs;
 } options;
 

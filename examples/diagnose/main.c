@@ -24,8 +24,8 @@ static int write_stdout(const char *data, size_t len, void *payload) {
 static void print_kb_error(const diag_error *e, void *payload) {
   (void)payload;
   fprintf(stderr, "%s", e->input[0] ? e->input : "<kb>");
-  if (e->line) fprintf(stderr, ":%llu:%llu", (unsigned long long)e->line,
-                       (unsigned long long)e->column);
+  if (e->line)
+    fprintf(stderr, ":%llu:%llu", (unsigned long long)e->line, (unsigned long long)e->column);
   fprintf(stderr, ": error: ");
   if (e->key_path[0]) fprintf(stderr, "%s: ", e->key_path);
   fprintf(stderr, "%s", e->message);
@@ -178,8 +178,14 @@ int main(int argc, char **argv) {
   }
   int status;
   switch (opts.action) {
-  case ACTION_HELP: print_usage(); status = EXIT_CLEAN; break;
-  case ACTION_VERSION: printf("diagnose (libdiag) %s\n", diag_version()); status = EXIT_CLEAN; break;
+  case ACTION_HELP:
+    print_usage();
+    status = EXIT_CLEAN;
+    break;
+  case ACTION_VERSION:
+    printf("diagnose (libdiag) %s\n", diag_version());
+    status = EXIT_CLEAN;
+    break;
   case ACTION_LIST_FORMATS: status = list_formats(); break;
   case ACTION_LIST_PROBLEMS: status = list_problems(&opts); break;
   case ACTION_CHECK_KB: status = check_kb(opts.argument); break;

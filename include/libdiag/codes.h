@@ -27,16 +27,18 @@ extern "C" {
  * @since 0.1.0
  */
 typedef struct diag_code_match {
-  const char *table;    /**< Table name: `"hresult"`, `"win32"`, `"sspi"`, `"iis"`, ... */
-  const char *symbol;   /**< Symbolic name such as `"SEC_E_NO_CREDENTIALS"`, or `"401.5"` for IIS. */
-  const char *message;  /**< The documented meaning in English. */
-  uint32_t value;       /**< The value as the table keys it (for IIS: status * 1000 + substatus). */
-  const char *spelling; /**< How the text was read: `"decimal"`, `"hex"`, `"negative-decimal"`, `"name"`, `"iis-status"`. */
+  const char *table;   /**< Table name: `"hresult"`, `"win32"`, `"sspi"`, `"iis"`, ... */
+  const char *symbol;  /**< Symbolic name such as `"SEC_E_NO_CREDENTIALS"`, or `"401.5"` for IIS. */
+  const char *message; /**< The documented meaning in English. */
+  uint32_t value;      /**< The value as the table keys it (for IIS: status * 1000 + substatus). */
+  const char *spelling; /**< How the text was read: `"decimal"`, `"hex"`, `"negative-decimal"`,
+                           `"name"`, `"iis-status"`. */
   int is_hresult;       /**< Nonzero when the fields below describe an HRESULT layout. */
   unsigned severity;    /**< HRESULT bit 31 (1 = failure). */
-  unsigned facility;    /**< HRESULT facility as `HRESULT_FACILITY` reads it: `(value >> 16) & 0x1fff`. */
+  unsigned
+      facility; /**< HRESULT facility as `HRESULT_FACILITY` reads it: `(value >> 16) & 0x1fff`. */
   const char *facility_name; /**< Facility name such as `"WIN32"`, or NULL when unknown. */
-  unsigned code;        /**< HRESULT code (bits 0-15). */
+  unsigned code;             /**< HRESULT code (bits 0-15). */
 } diag_code_match;
 
 /**
@@ -69,8 +71,8 @@ typedef int (*diag_code_fn)(const diag_code_match *match, void *payload);
  * @par Thread-safety Safe from any thread; the tables are constant.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_code_lookup(const char *text, size_t len, diag_code_fn fn,
-                                      void *payload, diag_error *error);
+DIAG_API diag_status diag_code_lookup(const char *text, size_t len, diag_code_fn fn, void *payload,
+                                      diag_error *error);
 
 /**
  * @brief Parses a numeric code spelling into its 32-bit value.

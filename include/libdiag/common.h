@@ -51,16 +51,16 @@ extern "C" {
  * @since 0.1.0
  */
 typedef enum diag_status {
-  DIAG_OK = 0,           /**< Success. */
-  DIAG_EINVAL = -1,      /**< An argument was invalid (NULL where not allowed, bad name, ...). */
-  DIAG_ENOMEM = -2,      /**< An allocation failed; the handle stays usable or freeable. */
-  DIAG_ELIMIT = -3,      /**< A configured cap (such as the session byte budget) was reached. */
-  DIAG_EKB = -4,         /**< A knowledge-base file or string is invalid. */
+  DIAG_OK = 0,            /**< Success. */
+  DIAG_EINVAL = -1,       /**< An argument was invalid (NULL where not allowed, bad name, ...). */
+  DIAG_ENOMEM = -2,       /**< An allocation failed; the handle stays usable or freeable. */
+  DIAG_ELIMIT = -3,       /**< A configured cap (such as the session byte budget) was reached. */
+  DIAG_EKB = -4,          /**< A knowledge-base file or string is invalid. */
   DIAG_EUNSUPPORTED = -5, /**< The input is in a format libdiag does not read. */
-  DIAG_ESTATE = -6,      /**< The call is not valid in the handle's current state. */
-  DIAG_ENOTFOUND = -7,   /**< A looked-up name or value is unknown. */
-  DIAG_EIO = -8,         /**< A file could not be opened or read. */
-  DIAG_ECALLBACK = -9    /**< A caller's callback asked to stop. */
+  DIAG_ESTATE = -6,       /**< The call is not valid in the handle's current state. */
+  DIAG_ENOTFOUND = -7,    /**< A looked-up name or value is unknown. */
+  DIAG_EIO = -8,          /**< A file could not be opened or read. */
+  DIAG_ECALLBACK = -9     /**< A caller's callback asked to stop. */
 } diag_status;
 
 /**
@@ -95,19 +95,24 @@ DIAG_API const char *diag_status_name(diag_status status);
  * @since 0.1.0
  */
 typedef struct diag_error {
-  size_t size;               /**< `sizeof(diag_error)` as the caller saw it; set by ::DIAG_ERROR_INIT. */
-  diag_status status;        /**< The kind of error; ::DIAG_OK when nothing failed. */
+  size_t size;        /**< `sizeof(diag_error)` as the caller saw it; set by ::DIAG_ERROR_INIT. */
+  diag_status status; /**< The kind of error; ::DIAG_OK when nothing failed. */
   char message[DIAG_ERROR_MESSAGE_SIZE]; /**< What is wrong, in one English sentence. */
   char input[DIAG_ERROR_INPUT_SIZE];     /**< Input or file name the error is about, if any. */
-  uint64_t line;             /**< 1-based line in that input, 0 when not applicable. */
-  uint64_t column;           /**< 1-based column (in bytes) on that line, 0 when not applicable. */
-  uint64_t offset;           /**< 0-based byte offset in that input. */
-  char key_path[DIAG_ERROR_KEY_PATH_SIZE]; /**< KB key path such as `problems[0].symptoms[1].where`. */
-  char suggestion[DIAG_ERROR_SUGGESTION_SIZE]; /**< A likely fix ("did you mean ..."), if one is known. */
+  uint64_t line;                         /**< 1-based line in that input, 0 when not applicable. */
+  uint64_t column; /**< 1-based column (in bytes) on that line, 0 when not applicable. */
+  uint64_t offset; /**< 0-based byte offset in that input. */
+  char key_path[DIAG_ERROR_KEY_PATH_SIZE]; /**< KB key path such as `problems[0].symptoms[1].where`.
+                                            */
+  char suggestion[DIAG_ERROR_SUGGESTION_SIZE]; /**< A likely fix ("did you mean ..."), if one is
+                                                  known. */
 } diag_error;
 
 /** @brief Initializer for a ::diag_error: `diag_error err = DIAG_ERROR_INIT;` */
-#define DIAG_ERROR_INIT {sizeof(diag_error), DIAG_OK, {0}, {0}, 0, 0, 0, {0}, {0}}
+#define DIAG_ERROR_INIT                                                                            \
+  {                                                                                                \
+    sizeof(diag_error), DIAG_OK, {0}, {0}, 0, 0, 0, {0}, { 0 }                                     \
+  }
 
 /**
  * @brief Resets @p error to the state ::DIAG_ERROR_INIT gives.
@@ -122,7 +127,7 @@ DIAG_API void diag_error_init(diag_error *error);
  *
  * All three functions must be set; they behave like `malloc`, `realloc` and
  * `free` (`reallocate(NULL, n)` allocates, `deallocate(NULL)` does nothing)
- * and receive @ref user_data as their last argument. They may be called from
+ * and receive `user_data` as their last argument. They may be called from
  * whichever thread uses the handle they were given to. libdiag never assumes
  * that an allocation succeeds: a NULL result becomes ::DIAG_ENOMEM.
  *
@@ -132,10 +137,10 @@ DIAG_API void diag_error_init(diag_error *error);
  * @since 0.1.0
  */
 typedef struct diag_allocator {
-  void *(*allocate)(size_t size, void *user_data);                 /**< Like `malloc`. */
-  void *(*reallocate)(void *ptr, size_t size, void *user_data);    /**< Like `realloc`. */
-  void (*deallocate)(void *ptr, void *user_data);                  /**< Like `free`. */
-  void *user_data;                                                 /**< Passed to each hook. */
+  void *(*allocate)(size_t size, void *user_data);              /**< Like `malloc`. */
+  void *(*reallocate)(void *ptr, size_t size, void *user_data); /**< Like `realloc`. */
+  void (*deallocate)(void *ptr, void *user_data);               /**< Like `free`. */
+  void *user_data;                                              /**< Passed to each hook. */
 } diag_allocator;
 
 #ifdef __cplusplus

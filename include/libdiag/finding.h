@@ -75,9 +75,11 @@ DIAG_API const diag_match *diag_session_benign_at(diag_session *session, size_t 
  * @since 0.1.0
  */
 DIAG_API const char *diag_finding_id(const diag_finding *finding);
-/** @brief The problem found. @param finding The finding. @return Borrowed from the KB. @since 0.1.0 */
+/** @brief The problem found. @param finding The finding. @return Borrowed from the KB. @since 0.1.0
+ */
 DIAG_API const diag_problem *diag_finding_problem(const diag_finding *finding);
-/** @brief The confidence, in [0, 1]. @param finding The finding. @return The confidence. @since 0.1.0 */
+/** @brief The confidence, in [0, 1]. @param finding The finding. @return The confidence. @since
+ * 0.1.0 */
 DIAG_API double diag_finding_confidence(const diag_finding *finding);
 /**
  * @brief Whether the finding reaches the session's minimum confidence.
@@ -86,35 +88,48 @@ DIAG_API double diag_finding_confidence(const diag_finding *finding);
  * @since 0.1.0
  */
 DIAG_API int diag_finding_is_conclusive(const diag_finding *finding);
-/** @brief Number of symptoms that matched. @param finding The finding. @return The count. @since 0.1.0 */
+/** @brief Number of symptoms that matched. @param finding The finding. @return The count. @since
+ * 0.1.0 */
 DIAG_API size_t diag_finding_symptom_count(const diag_finding *finding);
-/** @brief Matched symptom @p index, in KB order. @param finding The finding. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Matched symptom @p index, in KB order. @param finding The finding. @param index The
+ * index. @return Borrowed, or NULL. @since 0.1.0 */
 DIAG_API const diag_match *diag_finding_symptom_at(const diag_finding *finding, size_t index);
 
-/** @brief The id of the rule (symptom or benign rule) that matched. @param match The match. @return Borrowed. @since 0.1.0 */
+/** @brief The id of the rule (symptom or benign rule) that matched. @param match The match. @return
+ * Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_match_rule(const diag_match *match);
-/** @brief The problem the rule belongs to. @param match The match. @return Borrowed from the KB. @since 0.1.0 */
+/** @brief The problem the rule belongs to. @param match The match. @return Borrowed from the KB.
+ * @since 0.1.0 */
 DIAG_API const diag_problem *diag_match_problem(const diag_match *match);
-/** @brief Why a benign rule's records are expected; NULL for symptoms. @param match The match. @return Borrowed. @since 0.1.0 */
+/** @brief Why a benign rule's records are expected; NULL for symptoms. @param match The match.
+ * @return Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_match_why(const diag_match *match);
-/** @brief The rule's weight (0 for benign rules). @param match The match. @return The weight. @since 0.1.0 */
+/** @brief The rule's weight (0 for benign rules). @param match The match. @return The weight.
+ * @since 0.1.0 */
 DIAG_API double diag_match_weight(const diag_match *match);
-/** @brief How many records matched (all of them, not only those kept as evidence). @param match The match. @return The count. @since 0.1.0 */
+/** @brief How many records matched (all of them, not only those kept as evidence). @param match The
+ * match. @return The count. @since 0.1.0 */
 DIAG_API uint64_t diag_match_count(const diag_match *match);
-/** @brief The group key of an aggregate match, or NULL. @param match The match. @return Borrowed. @since 0.1.0 */
+/** @brief The group key of an aggregate match, or NULL. @param match The match. @return Borrowed.
+ * @since 0.1.0 */
 DIAG_API const char *diag_match_group(const diag_match *match);
-/** @brief Number of evidence lines kept (at most ::DIAG_LIMIT_EVIDENCE). @param match The match. @return The count. @since 0.1.0 */
+/** @brief Number of evidence lines kept (at most ::DIAG_LIMIT_EVIDENCE). @param match The match.
+ * @return The count. @since 0.1.0 */
 DIAG_API size_t diag_match_evidence_count(const diag_match *match);
-/** @brief Evidence line @p index, in the order seen. @param match The match. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Evidence line @p index, in the order seen. @param match The match. @param index The
+ * index. @return Borrowed, or NULL. @since 0.1.0 */
 DIAG_API const diag_evidence *diag_match_evidence_at(const diag_match *match, size_t index);
 
-/** @brief Name of the input the line came from. @param evidence The evidence. @return Borrowed. @since 0.1.0 */
+/** @brief Name of the input the line came from. @param evidence The evidence. @return Borrowed.
+ * @since 0.1.0 */
 DIAG_API const char *diag_evidence_input(const diag_evidence *evidence);
-/** @brief The line that decided the match (1-based). @param evidence The evidence. @return The line. @since 0.1.0 */
+/** @brief The line that decided the match (1-based). @param evidence The evidence. @return The
+ * line. @since 0.1.0 */
 DIAG_API uint64_t diag_evidence_line(const diag_evidence *evidence);
 /** @brief The record's last line. @param evidence The evidence. @return The line. @since 0.1.0 */
 DIAG_API uint64_t diag_evidence_end_line(const diag_evidence *evidence);
-/** @brief Byte offset of the record in its input. @param evidence The evidence. @return The offset. @since 0.1.0 */
+/** @brief Byte offset of the record in its input. @param evidence The evidence. @return The offset.
+ * @since 0.1.0 */
 DIAG_API uint64_t diag_evidence_offset(const diag_evidence *evidence);
 /**
  * @brief The record's text (a copy, cut to ::DIAG_LIMIT_EVIDENCE_TEXT_BYTES).

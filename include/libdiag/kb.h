@@ -99,8 +99,8 @@ DIAG_API diag_status diag_kb_add_file(diag_kb *kb, const char *path, diag_kb_err
  * @par Thread-safety Not thread-safe for the same KB.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_kb_add_string(diag_kb *kb, const char *name, const char *yaml,
-                                        size_t len, diag_kb_error_fn on_error, void *payload,
+DIAG_API diag_status diag_kb_add_string(diag_kb *kb, const char *name, const char *yaml, size_t len,
+                                        diag_kb_error_fn on_error, void *payload,
                                         diag_error *error);
 
 /**
@@ -130,8 +130,8 @@ typedef void (*diag_kb_test_fn)(const diag_problem *problem, int positive, const
  * @par Thread-safety Safe on a frozen KB from any thread.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_kb_test(diag_kb *kb, diag_kb_test_fn fn, void *payload,
-                                  size_t *failures, diag_error *error);
+DIAG_API diag_status diag_kb_test(diag_kb *kb, diag_kb_test_fn fn, void *payload, size_t *failures,
+                                  diag_error *error);
 
 /**
  * @brief Number of problems in the KB.
@@ -163,15 +163,20 @@ DIAG_API const diag_problem *diag_kb_problem_find(const diag_kb *kb, const char 
 DIAG_API const char *diag_problem_id(const diag_problem *p);
 /** @brief A problem's title. @param p The problem. @return Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_problem_title(const diag_problem *p);
-/** @brief A problem's one-paragraph summary. @param p The problem. @return Borrowed. @since 0.1.0 */
+/** @brief A problem's one-paragraph summary. @param p The problem. @return Borrowed. @since 0.1.0
+ */
 DIAG_API const char *diag_problem_summary(const diag_problem *p);
-/** @brief A problem's cause, in the source article's terms. @param p The problem. @return Borrowed. @since 0.1.0 */
+/** @brief A problem's cause, in the source article's terms. @param p The problem. @return Borrowed.
+ * @since 0.1.0 */
 DIAG_API const char *diag_problem_cause(const diag_problem *p);
-/** @brief The file or string name the problem was loaded from. @param p The problem. @return Borrowed. @since 0.1.0 */
+/** @brief The file or string name the problem was loaded from. @param p The problem. @return
+ * Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_problem_origin(const diag_problem *p);
-/** @brief Number of references (articles, KB numbers). @param p The problem. @return The count. @since 0.1.0 */
+/** @brief Number of references (articles, KB numbers). @param p The problem. @return The count.
+ * @since 0.1.0 */
 DIAG_API size_t diag_problem_reference_count(const diag_problem *p);
-/** @brief Reference @p index. @param p The problem. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Reference @p index. @param p The problem. @param index The index. @return Borrowed, or
+ * NULL. @since 0.1.0 */
 DIAG_API const char *diag_problem_reference_at(const diag_problem *p, size_t index);
 /** @brief Number of affected products. @param p The problem. @return The count. @since 0.1.0 */
 DIAG_API size_t diag_problem_product_count(const diag_problem *p);
@@ -185,24 +190,30 @@ DIAG_API size_t diag_problem_product_count(const diag_problem *p);
  */
 DIAG_API const char *diag_problem_product_at(const diag_problem *p, size_t index,
                                              const char **versions);
-/** @brief Number of resolutions, in the order to try them. @param p The problem. @return The count. @since 0.1.0 */
+/** @brief Number of resolutions, in the order to try them. @param p The problem. @return The count.
+ * @since 0.1.0 */
 DIAG_API size_t diag_problem_resolution_count(const diag_problem *p);
-/** @brief Resolution @p index. @param p The problem. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Resolution @p index. @param p The problem. @param index The index. @return Borrowed, or
+ * NULL. @since 0.1.0 */
 DIAG_API const diag_resolution *diag_problem_resolution_at(const diag_problem *p, size_t index);
 
 /** @brief A resolution's id. @param r The resolution. @return Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_resolution_id(const diag_resolution *r);
 /** @brief A resolution's title. @param r The resolution. @return Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_resolution_title(const diag_resolution *r);
-/** @brief The warning the source gives for this resolution, or NULL. @param r The resolution. @return Borrowed. @since 0.1.0 */
+/** @brief The warning the source gives for this resolution, or NULL. @param r The resolution.
+ * @return Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_resolution_warning(const diag_resolution *r);
 /** @brief Number of steps. @param r The resolution. @return The count. @since 0.1.0 */
 DIAG_API size_t diag_resolution_step_count(const diag_resolution *r);
-/** @brief Step @p index. @param r The resolution. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Step @p index. @param r The resolution. @param index The index. @return Borrowed, or
+ * NULL. @since 0.1.0 */
 DIAG_API const char *diag_resolution_step_at(const diag_resolution *r, size_t index);
-/** @brief Number of exact commands or values. @param r The resolution. @return The count. @since 0.1.0 */
+/** @brief Number of exact commands or values. @param r The resolution. @return The count. @since
+ * 0.1.0 */
 DIAG_API size_t diag_resolution_command_count(const diag_resolution *r);
-/** @brief Command @p index. @param r The resolution. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Command @p index. @param r The resolution. @param index The index. @return Borrowed, or
+ * NULL. @since 0.1.0 */
 DIAG_API const char *diag_resolution_command_at(const diag_resolution *r, size_t index);
 
 #ifdef __cplusplus

@@ -34,14 +34,14 @@ typedef struct diag_record diag_record;
  * @since 0.1.0
  */
 typedef enum diag_type {
-  DIAG_TYPE_ABSENT = 0,  /**< Empty in this record (W3C `-`). */
-  DIAG_TYPE_STRING = 1,  /**< Text, as written (W3C keeps `+` for spaces). */
-  DIAG_TYPE_INT = 2,     /**< A signed integer (status, port, byte count). */
-  DIAG_TYPE_CODE = 3,    /**< An error code (Win32, HRESULT, NTSTATUS); see codes.h. */
+  DIAG_TYPE_ABSENT = 0,   /**< Empty in this record (W3C `-`). */
+  DIAG_TYPE_STRING = 1,   /**< Text, as written (W3C keeps `+` for spaces). */
+  DIAG_TYPE_INT = 2,      /**< A signed integer (status, port, byte count). */
+  DIAG_TYPE_CODE = 3,     /**< An error code (Win32, HRESULT, NTSTATUS); see codes.h. */
   DIAG_TYPE_DURATION = 4, /**< A duration, read with diag_record_field_duration(). */
-  DIAG_TYPE_ADDRESS = 5, /**< An IPv4 or IPv6 address. */
-  DIAG_TYPE_DATE = 6,    /**< A calendar date. */
-  DIAG_TYPE_TIME = 7     /**< A time of day, possibly with a date. */
+  DIAG_TYPE_ADDRESS = 5,  /**< An IPv4 or IPv6 address. */
+  DIAG_TYPE_DATE = 6,     /**< A calendar date. */
+  DIAG_TYPE_TIME = 7      /**< A time of day, possibly with a date. */
 } diag_type;
 
 /** @brief diag_time::flags: the date part is known. */
@@ -61,10 +61,11 @@ typedef enum diag_type {
  * @since 0.1.0
  */
 typedef struct diag_time {
-  int64_t seconds;       /**< Whole seconds; see above. */
-  uint32_t nanoseconds;  /**< Fraction of the second. */
-  uint16_t flags;        /**< `DIAG_TIME_HAS_*` bits. */
-  uint16_t precision;    /**< Fractional digits the source wrote (0 for whole seconds, 7 for 100 ns). */
+  int64_t seconds;      /**< Whole seconds; see above. */
+  uint32_t nanoseconds; /**< Fraction of the second. */
+  uint16_t flags;       /**< `DIAG_TIME_HAS_*` bits. */
+  uint16_t
+      precision; /**< Fractional digits the source wrote (0 for whole seconds, 7 for 100 ns). */
 } diag_time;
 
 /**
@@ -72,8 +73,8 @@ typedef struct diag_time {
  * @since 0.1.0
  */
 typedef struct diag_address {
-  uint8_t family;        /**< 4 or 6. */
-  uint8_t bytes[16];     /**< Network order; IPv4 uses the first four bytes. */
+  uint8_t family;    /**< 4 or 6. */
+  uint8_t bytes[16]; /**< Network order; IPv4 uses the first four bytes. */
 } diag_address;
 
 /**
@@ -180,8 +181,7 @@ DIAG_API diag_type diag_record_field_type(const diag_record *record, size_t inde
  * @return Borrowed, not NUL-terminated; NULL when out of range.
  * @since 0.1.0
  */
-DIAG_API const char *diag_record_field_text(const diag_record *record, size_t index,
-                                            size_t *len);
+DIAG_API const char *diag_record_field_text(const diag_record *record, size_t index, size_t *len);
 
 /**
  * @brief Field @p index as a signed integer (types INT and CODE).
@@ -192,8 +192,7 @@ DIAG_API const char *diag_record_field_text(const diag_record *record, size_t in
  *   ::DIAG_EINVAL when the text is not a number of that type.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_record_field_int(const diag_record *record, size_t index,
-                                           int64_t *out);
+DIAG_API diag_status diag_record_field_int(const diag_record *record, size_t index, int64_t *out);
 
 /**
  * @brief Field @p index as a duration in nanoseconds.

@@ -48,8 +48,8 @@ typedef int (*diag_write_fn)(const char *data, size_t len, void *payload);
  * @par Thread-safety As for the session.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_render_json(diag_session *session, unsigned flags,
-                                      diag_write_fn write, void *payload, diag_error *error);
+DIAG_API diag_status diag_render_json(diag_session *session, unsigned flags, diag_write_fn write,
+                                      void *payload, diag_error *error);
 
 /**
  * @brief Writes the session's diagnosis as text for people: for each finding
@@ -65,8 +65,8 @@ DIAG_API diag_status diag_render_json(diag_session *session, unsigned flags,
  * @par Thread-safety As for the session.
  * @since 0.1.0
  */
-DIAG_API diag_status diag_render_text(diag_session *session, unsigned flags,
-                                      diag_write_fn write, void *payload, diag_error *error);
+DIAG_API diag_status diag_render_text(diag_session *session, unsigned flags, diag_write_fn write,
+                                      void *payload, diag_error *error);
 
 #ifdef __cplusplus
 }

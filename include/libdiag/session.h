@@ -79,9 +79,11 @@ typedef enum diag_limit {
 typedef enum diag_unparsed_reason {
   DIAG_UNPARSED_TOO_LONG = 0,      /**< Longer than ::DIAG_LIMIT_LINE_BYTES (`too-long`). */
   DIAG_UNPARSED_FIELD_COUNT = 1,   /**< Field count differs from the layout (`field-count`). */
-  DIAG_UNPARSED_NO_LAYOUT = 2,     /**< No layout is known for the line, e.g. W3C data before any `#Fields` that fits no default (`no-layout`). */
+  DIAG_UNPARSED_NO_LAYOUT = 2,     /**< No layout is known for the line, e.g. W3C data before any
+                                      `#Fields` that fits no default (`no-layout`). */
   DIAG_UNPARSED_BAD_DIRECTIVE = 3, /**< A malformed header or directive line (`bad-directive`). */
-  DIAG_UNPARSED_BAD_ENCODING = 4   /**< Text that is not valid in the input's encoding (`bad-encoding`). */
+  DIAG_UNPARSED_BAD_ENCODING =
+      4 /**< Text that is not valid in the input's encoding (`bad-encoding`). */
 } diag_unparsed_reason;
 
 /** @brief Number of ::diag_unparsed_reason values in this version. */
@@ -260,22 +262,28 @@ DIAG_API diag_status diag_input_feed(diag_input *input, const void *data, size_t
  */
 DIAG_API diag_status diag_input_end(diag_input *input, diag_error *error);
 
-/** @brief Number of inputs opened on the session. @param session The session. @return The count. @since 0.1.0 */
+/** @brief Number of inputs opened on the session. @param session The session. @return The count.
+ * @since 0.1.0 */
 DIAG_API size_t diag_session_input_count(const diag_session *session);
-/** @brief Input @p index, in opening order. @param session The session. @param index The index. @return Borrowed, or NULL. @since 0.1.0 */
+/** @brief Input @p index, in opening order. @param session The session. @param index The index.
+ * @return Borrowed, or NULL. @since 0.1.0 */
 DIAG_API const diag_input *diag_session_input_at(const diag_session *session, size_t index);
 
-/** @brief The input's name. @param input The input. @return Borrowed; lives as long as the session. @since 0.1.0 */
+/** @brief The input's name. @param input The input. @return Borrowed; lives as long as the session.
+ * @since 0.1.0 */
 DIAG_API const char *diag_input_name(const diag_input *input);
-/** @brief The input's format name, or NULL while undetected or when unsupported. @param input The input. @return A static string or NULL. @since 0.1.0 */
+/** @brief The input's format name, or NULL while undetected or when unsupported. @param input The
+ * input. @return A static string or NULL. @since 0.1.0 */
 DIAG_API const char *diag_input_format(const diag_input *input);
 /** @brief Bytes fed so far. @param input The input. @return The count. @since 0.1.0 */
 DIAG_API uint64_t diag_input_bytes(const diag_input *input);
-/** @brief Complete lines seen so far (the partial last line counts once ended). @param input The input. @return The count. @since 0.1.0 */
+/** @brief Complete lines seen so far (the partial last line counts once ended). @param input The
+ * input. @return The count. @since 0.1.0 */
 DIAG_API uint64_t diag_input_lines(const diag_input *input);
 /** @brief Records parsed so far. @param input The input. @return The count. @since 0.1.0 */
 DIAG_API uint64_t diag_input_records(const diag_input *input);
-/** @brief Lines that produced no record, all reasons together. @param input The input. @return The count. @since 0.1.0 */
+/** @brief Lines that produced no record, all reasons together. @param input The input. @return The
+ * count. @since 0.1.0 */
 DIAG_API uint64_t diag_input_unparsed(const diag_input *input);
 /**
  * @brief Lines that produced no record for one reason.
@@ -286,7 +294,8 @@ DIAG_API uint64_t diag_input_unparsed(const diag_input *input);
  */
 DIAG_API uint64_t diag_input_unparsed_by_reason(const diag_input *input,
                                                 diag_unparsed_reason reason);
-/** @brief Number of unparsed-line samples kept (see ::DIAG_LIMIT_UNPARSED_SAMPLES). @param input The input. @return The count. @since 0.1.0 */
+/** @brief Number of unparsed-line samples kept (see ::DIAG_LIMIT_UNPARSED_SAMPLES). @param input
+ * The input. @return The count. @since 0.1.0 */
 DIAG_API size_t diag_input_unparsed_sample_count(const diag_input *input);
 /**
  * @brief Unparsed-line sample @p index, in line order.

@@ -21,13 +21,15 @@
 /** @brief Patch version: fixes only, never an ABI change. */
 #define DIAG_VERSION_PATCH 0
 
+/** @brief Internal: turns a macro argument into a string literal; not for users. */
 #define DIAG__STR2(x) #x
+/** @brief Internal: expands a macro, then makes it a string literal; not for users. */
 #define DIAG__STR(x) DIAG__STR2(x)
 /** @brief The version as a string, e.g. `"0.1.0"`. */
-#define DIAG_VERSION_STRING                                                    \
+#define DIAG_VERSION_STRING                                                                        \
   DIAG__STR(DIAG_VERSION_MAJOR) "." DIAG__STR(DIAG_VERSION_MINOR) "." DIAG__STR(DIAG_VERSION_PATCH)
 /** @brief The version as one comparable number: `major * 10000 + minor * 100 + patch`. */
-#define DIAG_VERSION_NUMBER                                                    \
+#define DIAG_VERSION_NUMBER                                                                        \
   (DIAG_VERSION_MAJOR * 10000 + DIAG_VERSION_MINOR * 100 + DIAG_VERSION_PATCH)
 
 #ifdef __cplusplus

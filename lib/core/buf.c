@@ -34,6 +34,8 @@ diag_status diag__buf_append(diag__buf *b, const void *data, size_t len) {
   return DIAG_OK;
 }
 
-diag_status diag__buf_append_z(diag__buf *b, const char *s) { return diag__buf_append(b, s, strlen(s)); }
+diag_status diag__buf_append_z(diag__buf *b, const char *s) {
+  return diag__buf_append(b, s, strlen(s));
+}
 
 diag_status diag__buf_append_char(diag__buf *b, char c) { return diag__buf_append(b, &c, 1); }

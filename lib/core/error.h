@@ -24,7 +24,8 @@ typedef struct diag__where {
 
 /* Sets status and message (printf-style), clears the location; returns status.
  * err may be NULL. */
-diag_status diag__error(diag_error *err, diag_status status, const char *fmt, ...) DIAG__PRINTF(3, 4);
+diag_status diag__error(diag_error *err, diag_status status, const char *fmt, ...)
+    DIAG__PRINTF(3, 4);
 
 /* Same with a location. where may be NULL. */
 diag_status diag__error_at(diag_error *err, diag_status status, const diag__where *where,

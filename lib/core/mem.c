@@ -39,7 +39,8 @@ diag_status diag__mem_init(diag__mem *mem, const diag_allocator *hooks) {
 
 static int over_budget(diag__mem *mem, size_t old_size, size_t new_size) {
   if (mem->budget == 0 || new_size <= old_size) return 0;
-  if (new_size - old_size > mem->budget || mem->used - old_size > mem->budget - (new_size - old_size)) {
+  if (new_size - old_size > mem->budget ||
+      mem->used - old_size > mem->budget - (new_size - old_size)) {
     mem->budget_hits++;
     mem->last_failure_was_budget = 1;
     return 1;

@@ -9,12 +9,12 @@
 #include <libdiag/common.h>
 
 typedef struct diag__mem {
-  diag_allocator hooks;   /* never has NULL members after diag__mem_init */
-  size_t budget;          /* 0 = unlimited */
-  size_t used;            /* bytes currently allocated (payload only) */
-  size_t peak;            /* highest value of used */
-  uint64_t allocations;   /* number of successful allocate/reallocate calls */
-  uint64_t budget_hits;   /* allocations refused because of the budget */
+  diag_allocator hooks;        /* never has NULL members after diag__mem_init */
+  size_t budget;               /* 0 = unlimited */
+  size_t used;                 /* bytes currently allocated (payload only) */
+  size_t peak;                 /* highest value of used */
+  uint64_t allocations;        /* number of successful allocate/reallocate calls */
+  uint64_t budget_hits;        /* allocations refused because of the budget */
   int last_failure_was_budget; /* tells ENOMEM from ELIMIT for the last NULL */
 } diag__mem;
 

@@ -34,7 +34,7 @@ int diag__glob_match(const char *pat, size_t plen, const char *text, size_t tlen
       star_p = p++;
       star_t = t;
     } else if (p < plen && (pat[p] == '?' || diag__lower((unsigned char)pat[p]) ==
-                                                   diag__lower((unsigned char)text[t]))) {
+                                                 diag__lower((unsigned char)text[t]))) {
       p++;
       t++;
     } else if (star_p != SIZE_MAX) {
@@ -44,7 +44,8 @@ int diag__glob_match(const char *pat, size_t plen, const char *text, size_t tlen
       return 0;
     }
   }
-  while (p < plen && pat[p] == '*') p++;
+  while (p < plen && pat[p] == '*')
+    p++;
   return p == plen;
 }
 
@@ -133,7 +134,8 @@ size_t diag__format_double(double v, int digits, char *buf, size_t cap) {
   if (digits < 0) digits = 0;
   if (digits > 9) digits = 9;
   uint64_t scale = 1;
-  for (int i = 0; i < digits; i++) scale *= 10;
+  for (int i = 0; i < digits; i++)
+    scale *= 10;
   int neg = v < 0;
   double a = fabs(v);
   if (a > 9e15 / (double)scale) a = 9e15 / (double)scale; /* keep the integer exact */
@@ -147,7 +149,8 @@ size_t diag__format_double(double v, int digits, char *buf, size_t cap) {
   } while (ip);
   size_t out = 0;
   if (neg && n != 0) buf[out++] = '-';
-  while (len) buf[out++] = tmp[--len];
+  while (len)
+    buf[out++] = tmp[--len];
   if (fp) {
     char frac[16];
     for (int i = digits - 1; i >= 0; i--) {
@@ -155,9 +158,11 @@ size_t diag__format_double(double v, int digits, char *buf, size_t cap) {
       fp /= 10;
     }
     int last = digits - 1;
-    while (last >= 0 && frac[last] == '0') last--;
+    while (last >= 0 && frac[last] == '0')
+      last--;
     buf[out++] = '.';
-    for (int i = 0; i <= last; i++) buf[out++] = frac[i];
+    for (int i = 0; i <= last; i++)
+      buf[out++] = frac[i];
   }
   buf[out] = '\0';
   return out;
@@ -183,12 +188,14 @@ size_t diag__utf8_cut(const char *s, size_t len) {
 size_t diag__edit_distance(const char *a, size_t alen, const char *b, size_t blen, size_t cap) {
   if (alen > 64 || blen > 64) return cap + 1;
   size_t prev[65], cur[65];
-  for (size_t j = 0; j <= blen; j++) prev[j] = j;
+  for (size_t j = 0; j <= blen; j++)
+    prev[j] = j;
   for (size_t i = 1; i <= alen; i++) {
     cur[0] = i;
     size_t row_min = cur[0];
     for (size_t j = 1; j <= blen; j++) {
-      size_t cost = diag__lower((unsigned char)a[i - 1]) == diag__lower((unsigned char)b[j - 1]) ? 0 : 1;
+      size_t cost =
+          diag__lower((unsigned char)a[i - 1]) == diag__lower((unsigned char)b[j - 1]) ? 0 : 1;
       size_t v = prev[j - 1] + cost;
       if (prev[j] + 1 < v) v = prev[j] + 1;
       if (cur[j - 1] + 1 < v) v = cur[j - 1] + 1;

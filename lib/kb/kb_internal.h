@@ -12,29 +12,29 @@
 /* Field predicates. The loader picks the operation from the field's
  * declared type, so matching never guesses. */
 typedef enum diag__op {
-  DIAG__OP_EXISTS = 0,  /* `{exists: true|false}`: field present / absent (num = 1/0) */
-  DIAG__OP_EQ_STR,      /* scalar string, case-insensitive */
-  DIAG__OP_IN_STR,      /* list of strings */
-  DIAG__OP_EQ_NUM,      /* scalar number or code (INT, CODE, DURATION fields) */
-  DIAG__OP_IN_NUM,      /* list of numbers or codes */
-  DIAG__OP_GT,          /* `{gt: n}` ... numeric fields only */
+  DIAG__OP_EXISTS = 0, /* `{exists: true|false}`: field present / absent (num = 1/0) */
+  DIAG__OP_EQ_STR,     /* scalar string, case-insensitive */
+  DIAG__OP_IN_STR,     /* list of strings */
+  DIAG__OP_EQ_NUM,     /* scalar number or code (INT, CODE, DURATION fields) */
+  DIAG__OP_IN_NUM,     /* list of numbers or codes */
+  DIAG__OP_GT,         /* `{gt: n}` ... numeric fields only */
   DIAG__OP_GE,
   DIAG__OP_LT,
   DIAG__OP_LE,
-  DIAG__OP_CONTAINS,    /* `{contains: s}`, case-insensitive substring */
-  DIAG__OP_GLOB         /* `{glob: p}`, case-insensitive, '*' and '?' */
+  DIAG__OP_CONTAINS, /* `{contains: s}`, case-insensitive substring */
+  DIAG__OP_GLOB      /* `{glob: p}`, case-insensitive, '*' and '?' */
 } diag__op;
 
 typedef struct diag__pred {
-  size_t slot;          /* index into diag_kb.slots (field name + source) */
+  size_t slot; /* index into diag_kb.slots (field name + source) */
   diag__op op;
-  diag_type type;       /* the field's declared type */
-  int64_t num;          /* EQ_NUM, GT.., EXISTS */
-  int64_t *nums;        /* IN_NUM */
+  diag_type type; /* the field's declared type */
+  int64_t num;    /* EQ_NUM, GT.., EXISTS */
+  int64_t *nums;  /* IN_NUM */
   size_t nnums;
-  char *str;            /* EQ_STR, CONTAINS, GLOB; NUL-terminated */
+  char *str; /* EQ_STR, CONTAINS, GLOB; NUL-terminated */
   size_t str_len;
-  char **strs;          /* IN_STR */
+  char **strs; /* IN_STR */
   size_t *str_lens;
   size_t nstrs;
 } diag__pred;
@@ -42,19 +42,19 @@ typedef struct diag__pred {
 typedef struct diag__rule {
   char *id;
   const diag__format *source;
-  diag__pred *preds;    /* all must hold */
+  diag__pred *preds; /* all must hold */
   size_t npreds;
-  double weight;        /* symptoms: in (0, 1]; benign: 0 */
-  int required;         /* symptoms only */
-  char *why;            /* benign rules only */
+  double weight; /* symptoms: in (0, 1]; benign: 0 */
+  int required;  /* symptoms only */
+  char *why;     /* benign rules only */
   struct diag_problem *problem;
-  size_t global_index;  /* 0.. kb->nsymptoms-1 for symptoms, 0.. kb->nbenign-1 for benign */
+  size_t global_index; /* 0.. kb->nsymptoms-1 for symptoms, 0.. kb->nbenign-1 for benign */
 } diag__rule;
 
 struct diag_resolution {
   char *id;
   char *title;
-  char *warning;        /* may be NULL */
+  char *warning; /* may be NULL */
   char **steps;
   size_t nsteps;
   char **commands;
@@ -63,7 +63,7 @@ struct diag_resolution {
 
 typedef struct diag__product {
   char *name;
-  char *versions;       /* "5.0, 6.0" (may be empty) */
+  char *versions; /* "5.0, 6.0" (may be empty) */
 } diag__product;
 
 struct diag_problem {
@@ -71,7 +71,7 @@ struct diag_problem {
   char *title;
   char *summary;
   char *cause;
-  char *origin;         /* file or string name it was loaded from */
+  char *origin; /* file or string name it was loaded from */
   diag__product *products;
   size_t nproducts;
   char **references;
@@ -82,13 +82,13 @@ struct diag_problem {
   size_t nbenign;
   struct diag_resolution *resolutions;
   size_t nresolutions;
-  char **test_header;   /* lines fed before every sample (e.g. a #Fields line) */
+  char **test_header; /* lines fed before every sample (e.g. a #Fields line) */
   size_t ntest_header;
-  char **positive;      /* tests.positive */
+  char **positive; /* tests.positive */
   size_t npositive;
-  char **negative;      /* tests.negative */
+  char **negative; /* tests.negative */
   size_t nnegative;
-  size_t index;         /* position in the KB */
+  size_t index; /* position in the KB */
 };
 
 /* An interned field name of one source, so predicates address fields by a
@@ -116,7 +116,7 @@ struct diag_kb {
   diag__slot *slots;
   size_t nslots;
   size_t slots_cap;
-  size_t nsymptoms;     /* over all problems */
+  size_t nsymptoms; /* over all problems */
   size_t nbenign;
   diag__source_rules *by_source; /* diag__format_table_count entries */
   atomic_int frozen;

@@ -16,12 +16,12 @@ static int starts_with(const char *head, size_t len, const char *magic, size_t m
 
 /* A recognised-only format is identified by a magic prefix. Those that need
  * more than a prefix (ISA 2000 native) come with their parser issue. */
-#define MAGIC_DETECTOR(fn, magic)                                                        \
-  static diag__detect fn(const char *head, size_t len, int complete) {                   \
-    static const char m[] = magic;                                                       \
-    if (len < sizeof m - 1)                                                              \
-      return complete || memcmp(head, m, len) != 0 ? DIAG__DETECT_NO : DIAG__DETECT_MORE; \
-    return starts_with(head, len, m, sizeof m - 1) ? DIAG__DETECT_YES : DIAG__DETECT_NO; \
+#define MAGIC_DETECTOR(fn, magic)                                                                  \
+  static diag__detect fn(const char *head, size_t len, int complete) {                             \
+    static const char m[] = magic;                                                                 \
+    if (len < sizeof m - 1)                                                                        \
+      return complete || memcmp(head, m, len) != 0 ? DIAG__DETECT_NO : DIAG__DETECT_MORE;          \
+    return starts_with(head, len, m, sizeof m - 1) ? DIAG__DETECT_YES : DIAG__DETECT_NO;           \
   }
 
 MAGIC_DETECTOR(detect_evtx, "ElfFile\0")
@@ -37,9 +37,9 @@ MAGIC_DETECTOR(detect_jpeg, "\xff\xd8\xff")
 MAGIC_DETECTOR(detect_gif, "GIF8")
 MAGIC_DETECTOR(detect_pdf, "%PDF-")
 
-#define RECOGNISED(var, nm, desc, hnt, fn)                                                       \
-  static const diag__format var = {nm,   desc, 0,    hnt,  fn,   0,    NULL, NULL,                \
-                                   NULL, NULL, NULL, 0,    NULL, NULL, 0}
+#define RECOGNISED(var, nm, desc, hnt, fn)                                                         \
+  static const diag__format var = {nm,   desc, 0,    hnt, fn,   0,    NULL, NULL,                  \
+                                   NULL, NULL, NULL, 0,   NULL, NULL, 0}
 
 RECOGNISED(format_evtx, "evtx", "Windows event log, binary EVTX (recognised, not parsed)",
            "export it as XML with `wevtutil qe <log> /lf:true /f:xml > events.xml` "
@@ -71,8 +71,18 @@ RECOGNISED(format_pdf, "pdf", "PDF document (recognised, not parsed)",
 
 const diag__format *const diag__format_table[] = {
     /* 1. recognised but unsupported */
-    &format_evtx, &format_evt, &format_pml, &format_zip, &format_gzip, &format_7z, &format_rar,
-    &format_cab, &format_png, &format_jpeg, &format_gif, &format_pdf,
+    &format_evtx,
+    &format_evt,
+    &format_pml,
+    &format_zip,
+    &format_gzip,
+    &format_7z,
+    &format_rar,
+    &format_cab,
+    &format_png,
+    &format_jpeg,
+    &format_gif,
+    &format_pdf,
     /* 2. supported, most specific first */
     &diag__format_w3c,
 };

@@ -27,9 +27,9 @@ typedef enum diag__detect {
 } diag__detect;
 
 typedef struct diag__format {
-  const char *name;        /* as users write it: --format, KB `source:` */
+  const char *name; /* as users write it: --format, KB `source:` */
   const char *description;
-  int supported;           /* 0: recognised only, `hint` says how to convert */
+  int supported; /* 0: recognised only, `hint` says how to convert */
   const char *hint;
 
   /* Looks at the first bytes of an input (BOM already removed, at most
@@ -49,8 +49,8 @@ typedef struct diag__format {
   const diag__field_def *fields;
   size_t nfields;
   int (*open_field)(const char *name, size_t len);
-  const char *null_token;   /* a field equal to this is absent ("-"); may be NULL */
-  int plus_for_space;       /* the writer replaced spaces with '+' (W3C) */
+  const char *null_token; /* a field equal to this is absent ("-"); may be NULL */
+  int plus_for_space;     /* the writer replaced spaces with '+' (W3C) */
 } diag__format;
 
 /* The table, in detection order. */
@@ -68,9 +68,9 @@ diag_type diag__format_field_type(const diag__format *f, const char *name, size_
                                   int64_t *unit_ns);
 
 typedef enum diag__detect_outcome {
-  DIAG__DETECTED = 0,     /* *out is a supported format */
-  DIAG__RECOGNISED = 1,   /* *out is a known but unsupported format */
-  DIAG__UNKNOWN = 2,      /* nothing fits: an unsupported input */
+  DIAG__DETECTED = 0,   /* *out is a supported format */
+  DIAG__RECOGNISED = 1, /* *out is a known but unsupported format */
+  DIAG__UNKNOWN = 2,    /* nothing fits: an unsupported input */
   DIAG__NEED_MORE = 3
 } diag__detect_outcome;
 

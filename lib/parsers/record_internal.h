@@ -18,19 +18,19 @@ typedef struct diag__span {
 } diag__span;
 
 typedef struct diag__field_def {
-  const char *name;    /* NUL-terminated, owned by the layout or static */
+  const char *name; /* NUL-terminated, owned by the layout or static */
   size_t name_len;
-  diag_type type;      /* declared type */
-  int64_t unit_ns;     /* DIAG_TYPE_DURATION: nanoseconds per unit written */
+  diag_type type;  /* declared type */
+  int64_t unit_ns; /* DIAG_TYPE_DURATION: nanoseconds per unit written */
 } diag__field_def;
 
 typedef struct diag__layout {
-  uint64_t id;                 /* nonzero, unique per input, changes with the layout */
+  uint64_t id; /* nonzero, unique per input, changes with the layout */
   size_t count;
   const diag__field_def *defs;
-  long date_field;             /* index of the date field, -1 if none */
-  long time_field;             /* index of the time (of day) field, -1 if none */
-  unsigned time_flags;         /* DIAG_TIME_HAS_ZONE when the format's times are UTC */
+  long date_field;     /* index of the date field, -1 if none */
+  long time_field;     /* index of the time (of day) field, -1 if none */
+  unsigned time_flags; /* DIAG_TIME_HAS_ZONE when the format's times are UTC */
 } diag__layout;
 
 struct diag_record {
@@ -42,7 +42,7 @@ struct diag_record {
   const char *text;
   size_t text_len;
   const diag__layout *layout;
-  const diag__span *fields;    /* layout->count entries */
+  const diag__span *fields; /* layout->count entries */
 };
 
 /* Whether field i is absent (empty, or the format's null token such as "-"). */
@@ -52,7 +52,7 @@ int diag__record_absent(const diag_record *r, size_t i);
 int diag__value_int(const char *s, size_t len, int64_t *out);
 int diag__value_code(const char *s, size_t len, uint32_t *out);
 int diag__value_address(const char *s, size_t len, diag_address *out);
-int diag__value_date(const char *s, size_t len, diag_time *out); /* YYYY-MM-DD */
+int diag__value_date(const char *s, size_t len, diag_time *out);        /* YYYY-MM-DD */
 int diag__value_time_of_day(const char *s, size_t len, diag_time *out); /* HH:MM:SS[.f] */
 
 #endif

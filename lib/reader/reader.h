@@ -14,9 +14,9 @@
 typedef struct diag__line {
   const char *text; /* the line without its terminator; not NUL-terminated */
   size_t len;
-  uint64_t number;  /* 1-based */
-  uint64_t offset;  /* byte offset of the line's first byte in the input */
-  int too_long;     /* the line exceeded max_line; text holds its first max_line bytes */
+  uint64_t number; /* 1-based */
+  uint64_t offset; /* byte offset of the line's first byte in the input */
+  int too_long;    /* the line exceeded max_line; text holds its first max_line bytes */
 } diag__line;
 
 /* Called for each line. A non-OK return stops the current feed: the bytes
@@ -27,14 +27,14 @@ typedef enum diag__encoding {
   DIAG__ENC_UNKNOWN = 0, /* not enough bytes seen yet */
   DIAG__ENC_UTF8,        /* no BOM: UTF-8 or ASCII-compatible */
   DIAG__ENC_UTF8_BOM,
-  DIAG__ENC_UTF16LE,     /* BOM FF FE; not transcoded yet (see lib/reader) */
-  DIAG__ENC_UTF16BE      /* BOM FE FF */
+  DIAG__ENC_UTF16LE, /* BOM FF FE; not transcoded yet (see lib/reader) */
+  DIAG__ENC_UTF16BE  /* BOM FE FF */
 } diag__encoding;
 
 typedef struct diag__reader {
   diag__mem *mem;
   size_t max_line;
-  char *carry;          /* partial line (at most max_line bytes) */
+  char *carry; /* partial line (at most max_line bytes) */
   size_t carry_len;
   size_t carry_cap;
   int skipping;         /* inside an over-long line already delivered */

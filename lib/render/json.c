@@ -17,7 +17,8 @@ typedef struct json {
 static void nl(json *j, int depth) {
   if (j->compact) return;
   diag__put(&j->w, "\n", 1);
-  for (int i = 0; i < depth; i++) diag__put(&j->w, "  ", 2);
+  for (int i = 0; i < depth; i++)
+    diag__put(&j->w, "  ", 2);
 }
 
 static void key(json *j, int depth, int first, const char *name) {
@@ -38,12 +39,8 @@ static void string_array(json *j, size_t n, const char *(*at)(const void *, size
 }
 
 static const char *step_at(const void *r, size_t i) { return diag_resolution_step_at(r, i); }
-static const char *command_at(const void *r, size_t i) {
-  return diag_resolution_command_at(r, i);
-}
-static const char *reference_at(const void *p, size_t i) {
-  return diag_problem_reference_at(p, i);
-}
+static const char *command_at(const void *r, size_t i) { return diag_resolution_command_at(r, i); }
+static const char *reference_at(const void *p, size_t i) { return diag_problem_reference_at(p, i); }
 
 static void evidence_list(json *j, int depth, const diag_match *m) {
   size_t n = diag_match_evidence_count(m);

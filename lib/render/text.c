@@ -17,14 +17,17 @@ static void wrapped_item(diag__writer *w, const char *first, const char *text, i
   const char *p = text;
   int line = 0;
   while (*p) {
-    while (*p == ' ' || *p == '\n') p++;
+    while (*p == ' ' || *p == '\n')
+      p++;
     if (!*p) break;
-    for (int i = 0; i < (line ? hang : indent); i++) diag__put(w, " ", 1);
+    for (int i = 0; i < (line ? hang : indent); i++)
+      diag__put(w, " ", 1);
     if (!line) diag__puts(w, first);
     size_t len = strcspn(p, "\n");
     if (len > room) {
       size_t cut = room;
-      while (cut > 0 && p[cut] != ' ') cut--;
+      while (cut > 0 && p[cut] != ' ')
+        cut--;
       /* A word longer than the line (a URL) is kept whole, never split. */
       len = cut ? cut : strcspn(p, " \n");
     }
@@ -53,7 +56,8 @@ static void evidence(diag__writer *w, const diag_match *m, int indent) {
     const diag_evidence *e = diag_match_evidence_at(m, i);
     size_t len;
     const char *text = diag_evidence_text(e, &len);
-    for (int k = 0; k < indent; k++) diag__put(w, " ", 1);
+    for (int k = 0; k < indent; k++)
+      diag__put(w, " ", 1);
     diag__put_text_safe(w, diag_evidence_input(e), strlen(diag_evidence_input(e)));
     diag__put(w, ":", 1);
     diag__put_u64(w, diag_evidence_line(e));
@@ -62,7 +66,8 @@ static void evidence(diag__writer *w, const diag_match *m, int indent) {
     diag__put(w, "\n", 1);
   }
   if (diag_match_count(m) > n) {
-    for (int k = 0; k < indent; k++) diag__put(w, " ", 1);
+    for (int k = 0; k < indent; k++)
+      diag__put(w, " ", 1);
     diag__puts(w, "... and ");
     diag__put_u64(w, diag_match_count(m) - n);
     diag__puts(w, " more\n");
@@ -119,7 +124,8 @@ static void finding(diag__writer *w, const diag_finding *f) {
   }
   size_t nref = diag_problem_reference_count(p);
   if (nref) diag__puts(w, "\n   References:\n");
-  for (size_t i = 0; i < nref; i++) wrapped_item(w, "- ", diag_problem_reference_at(p, i), 3);
+  for (size_t i = 0; i < nref; i++)
+    wrapped_item(w, "- ", diag_problem_reference_at(p, i), 3);
 }
 
 static void inputs(diag__writer *w, const diag_session *s) {
@@ -168,8 +174,10 @@ DIAG_API diag_status diag_render_text(diag_session *s, unsigned flags, diag_writ
   diag__writer_init(&w, write, payload);
   size_t n = diag_session_finding_count(s);
   size_t conclusive = 0;
-  for (size_t i = 0; i < n; i++) conclusive += diag_finding_is_conclusive(diag_session_finding_at(s, i)) != 0;
-  if (conclusive == 0) diag__puts(&w, "No known problem found.\n");
+  for (size_t i = 0; i < n; i++)
+    conclusive += diag_finding_is_conclusive(diag_session_finding_at(s, i)) != 0;
+  if (conclusive == 0)
+    diag__puts(&w, "No known problem found.\n");
   else {
     diag__put_u64(&w, conclusive);
     diag__puts(&w, conclusive == 1 ? " known problem found.\n" : " known problems found.\n");

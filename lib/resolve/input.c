@@ -42,9 +42,8 @@ static diag_status on_unparsed(void *ctx, const diag__line *line, diag_unparsed_
   } else {
     s->hits[DIAG_LIMIT_UNPARSED_SAMPLES]++;
   }
-  if (s->on_unparsed &&
-      s->on_unparsed(in, line->number, line->offset, reason, line->text, line->len,
-                     s->on_unparsed_payload))
+  if (s->on_unparsed && s->on_unparsed(in, line->number, line->offset, reason, line->text,
+                                       line->len, s->on_unparsed_payload))
     return DIAG_ECALLBACK;
   return DIAG_OK;
 }
@@ -100,13 +99,13 @@ DIAG_API diag_status diag_input_open(diag_input **out, diag_session *s, const ch
       return diag__error(err, DIAG_EUNSUPPORTED, "format \"%s\" is recognised but not parsed: %s",
                          forced->name, forced->hint);
   }
-  diag_status st = diag__grow(&s->mem, (void **)&s->inputs, &s->inputs_cap, s->ninputs + 1,
-                              sizeof *s->inputs);
+  diag_status st =
+      diag__grow(&s->mem, (void **)&s->inputs, &s->inputs_cap, s->ninputs + 1, sizeof *s->inputs);
   if (st != DIAG_OK) return diag__error(err, st, "out of memory opening input \"%s\"", name);
   struct diag_input *in = diag__calloc(&s->mem, 1, sizeof *in);
   char *copy = diag__strdup(&s->mem, name);
-  size_t *columns = diag__alloc(&s->mem, (s->kb && s->kb->nslots ? s->kb->nslots : 1) *
-                                             sizeof *columns);
+  size_t *columns =
+      diag__alloc(&s->mem, (s->kb && s->kb->nslots ? s->kb->nslots : 1) * sizeof *columns);
   if (!in || !copy || !columns) {
     st = diag__mem_failure(&s->mem);
     diag__free(&s->mem, in);
@@ -147,8 +146,9 @@ static diag_status feed_parser(struct diag_input *in, const char *data, size_t l
   diag_status st = diag__reader_feed(&in->reader, data, len, on_line, in, NULL);
   in->session->dirty = 1;
   if (st == DIAG_EUNSUPPORTED)
-    return fail_input(in, err, st, "UTF-16 input is not supported yet; convert it with "
-                                   "`iconv -f UTF-16 -t UTF-8`");
+    return fail_input(in, err, st,
+                      "UTF-16 input is not supported yet; convert it with "
+                      "`iconv -f UTF-16 -t UTF-8`");
   if (st != DIAG_OK)
     return diag__error(err, st, "%s: %s while reading line %llu", in->name, diag_status_name(st),
                        (unsigned long long)in->reader.lines);
@@ -211,9 +211,7 @@ DIAG_API diag_status diag_input_feed(diag_input *in, const void *data, size_t le
   case DIAG__INPUT_ENDED:
     return diag__error(err, DIAG_ESTATE, "input \"%s\" was already ended", in->name);
   case DIAG__INPUT_FAILED: diag__error_copy(err, &in->error); return in->error.status;
-  case DIAG__INPUT_PARSING:
-    in->bytes += len;
-    return feed_parser(in, data, len, err);
+  case DIAG__INPUT_PARSING: in->bytes += len; return feed_parser(in, data, len, err);
   case DIAG__INPUT_DETECTING: break;
   }
   in->bytes += len;

@@ -7,9 +7,9 @@
 #include "session_internal.h"
 
 typedef struct sample_outcome {
-  uint64_t own_symptoms;   /* matches of the problem's symptoms */
-  const char *symptom;     /* first of them */
-  const char *benign;      /* a benign rule that set the sample aside */
+  uint64_t own_symptoms; /* matches of the problem's symptoms */
+  const char *symptom;   /* first of them */
+  const char *benign;    /* a benign rule that set the sample aside */
   uint64_t unparsed;
   diag_unparsed_reason reason;
 } sample_outcome;
@@ -73,9 +73,10 @@ static int judge(int positive, const sample_outcome *o, char *detail, size_t cap
   return 1;
 }
 
-DIAG_API diag_status diag_kb_test(diag_kb *kb, diag_kb_test_fn fn, void *payload,
-                                  size_t *failures, diag_error *error) {
-  if (!kb || !failures) return diag__error(error, DIAG_EINVAL, "diag_kb_test: kb and failures are required");
+DIAG_API diag_status diag_kb_test(diag_kb *kb, diag_kb_test_fn fn, void *payload, size_t *failures,
+                                  diag_error *error) {
+  if (!kb || !failures)
+    return diag__error(error, DIAG_EINVAL, "diag_kb_test: kb and failures are required");
   *failures = 0;
   atomic_store(&kb->frozen, 1);
   for (size_t p = 0; p < kb->nproblems; p++) {

@@ -77,8 +77,8 @@ static int rule_holds(const diag__rule *rule, const struct diag_input *in, const
 }
 
 /* Counts a match and keeps the record as evidence while there is room. */
-static diag_status record_match(struct diag_session *s, struct diag_input *in,
-                                struct diag_match *m, const diag_record *rec) {
+static diag_status record_match(struct diag_session *s, struct diag_input *in, struct diag_match *m,
+                                const diag_record *rec) {
   m->count++;
   size_t max = (size_t)s->limits[DIAG_LIMIT_EVIDENCE];
   if (m->nevidence >= max) {

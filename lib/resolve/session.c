@@ -5,10 +5,8 @@
 #include "session_internal.h"
 
 static const uint64_t default_limits[DIAG_LIMIT_COUNT] = {
-    [DIAG_LIMIT_LINE_BYTES] = 65536,
-    [DIAG_LIMIT_EVIDENCE] = 5,
-    [DIAG_LIMIT_UNPARSED_SAMPLES] = 10,
-    [DIAG_LIMIT_MEMORY_BYTES] = 256u * 1024 * 1024,
+    [DIAG_LIMIT_LINE_BYTES] = 65536,         [DIAG_LIMIT_EVIDENCE] = 5,
+    [DIAG_LIMIT_UNPARSED_SAMPLES] = 10,      [DIAG_LIMIT_MEMORY_BYTES] = 256u * 1024 * 1024,
     [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = 4096,
 };
 
@@ -21,10 +19,8 @@ static const char *const limit_names[DIAG_LIMIT_COUNT] = {
 };
 
 static const char *const reason_names[DIAG_UNPARSED_REASON_COUNT] = {
-    [DIAG_UNPARSED_TOO_LONG] = "too-long",
-    [DIAG_UNPARSED_FIELD_COUNT] = "field-count",
-    [DIAG_UNPARSED_NO_LAYOUT] = "no-layout",
-    [DIAG_UNPARSED_BAD_DIRECTIVE] = "bad-directive",
+    [DIAG_UNPARSED_TOO_LONG] = "too-long",         [DIAG_UNPARSED_FIELD_COUNT] = "field-count",
+    [DIAG_UNPARSED_NO_LAYOUT] = "no-layout",       [DIAG_UNPARSED_BAD_DIRECTIVE] = "bad-directive",
     [DIAG_UNPARSED_BAD_ENCODING] = "bad-encoding",
 };
 
@@ -52,14 +48,13 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
   if (kb) {
     /* From now on the KB is shared and must not change. */
     atomic_store(&kb->frozen, 1);
-    s->symptom_matches = diag__calloc(&s->mem, kb->nsymptoms ? kb->nsymptoms : 1,
-                                      sizeof *s->symptom_matches);
-    s->benign_matches = diag__calloc(&s->mem, kb->nbenign ? kb->nbenign : 1,
-                                     sizeof *s->benign_matches);
+    s->symptom_matches =
+        diag__calloc(&s->mem, kb->nsymptoms ? kb->nsymptoms : 1, sizeof *s->symptom_matches);
+    s->benign_matches =
+        diag__calloc(&s->mem, kb->nbenign ? kb->nbenign : 1, sizeof *s->benign_matches);
     s->findings = diag__calloc(&s->mem, kb->nproblems ? kb->nproblems : 1, sizeof *s->findings);
     s->order = diag__calloc(&s->mem, kb->nproblems ? kb->nproblems : 1, sizeof *s->order);
-    s->benign_order =
-        diag__calloc(&s->mem, kb->nbenign ? kb->nbenign : 1, sizeof *s->benign_order);
+    s->benign_order = diag__calloc(&s->mem, kb->nbenign ? kb->nbenign : 1, sizeof *s->benign_order);
     if (!s->symptom_matches || !s->benign_matches || !s->findings || !s->order ||
         !s->benign_order) {
       diag_session_free(s);
@@ -69,8 +64,8 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
       const struct diag_problem *prob = kb->problems[p];
       struct diag_finding *f = &s->findings[p];
       f->problem = prob;
-      f->symptoms = diag__calloc(&s->mem, prob->nsymptoms ? prob->nsymptoms : 1,
-                                 sizeof *f->symptoms);
+      f->symptoms =
+          diag__calloc(&s->mem, prob->nsymptoms ? prob->nsymptoms : 1, sizeof *f->symptoms);
       if (!f->symptoms) {
         diag_session_free(s);
         return diag__error(error, DIAG_ENOMEM, "out of memory creating a session");
@@ -87,13 +82,13 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
 }
 
 static void free_match(diag__mem *mem, struct diag_match *m) {
-  for (size_t i = 0; i < m->nevidence; i++) diag__free(mem, m->evidence[i].text);
+  for (size_t i = 0; i < m->nevidence; i++)
+    diag__free(mem, m->evidence[i].text);
   diag__free(mem, m->evidence);
 }
 
 static void free_input(diag__mem *mem, struct diag_input *in) {
-  if (in->parser_state && in->format && in->format->fini)
-    in->format->fini(in->parser_state, mem);
+  if (in->parser_state && in->format && in->format->fini) in->format->fini(in->parser_state, mem);
   diag__free(mem, in->parser_state);
   diag__reader_fini(&in->reader);
   diag__buf_fini(&in->head);
@@ -105,15 +100,19 @@ static void free_input(diag__mem *mem, struct diag_input *in) {
 
 DIAG_API void diag_session_free(diag_session *s) {
   if (!s) return;
-  for (size_t i = 0; i < s->ninputs; i++) free_input(&s->mem, s->inputs[i]);
+  for (size_t i = 0; i < s->ninputs; i++)
+    free_input(&s->mem, s->inputs[i]);
   diag__free(&s->mem, s->inputs);
   if (s->kb) {
     if (s->symptom_matches)
-      for (size_t i = 0; i < s->kb->nsymptoms; i++) free_match(&s->mem, &s->symptom_matches[i]);
+      for (size_t i = 0; i < s->kb->nsymptoms; i++)
+        free_match(&s->mem, &s->symptom_matches[i]);
     if (s->benign_matches)
-      for (size_t i = 0; i < s->kb->nbenign; i++) free_match(&s->mem, &s->benign_matches[i]);
+      for (size_t i = 0; i < s->kb->nbenign; i++)
+        free_match(&s->mem, &s->benign_matches[i]);
     if (s->findings)
-      for (size_t p = 0; p < s->kb->nproblems; p++) diag__free(&s->mem, s->findings[p].symptoms);
+      for (size_t p = 0; p < s->kb->nproblems; p++)
+        diag__free(&s->mem, s->findings[p].symptoms);
   }
   diag__free(&s->mem, s->symptom_matches);
   diag__free(&s->mem, s->benign_matches);

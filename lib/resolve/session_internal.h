@@ -17,7 +17,7 @@ struct diag_evidence {
   uint64_t line;
   uint64_t end_line;
   uint64_t offset;
-  char *text;        /* NUL-terminated copy, cut to the evidence text limit */
+  char *text; /* NUL-terminated copy, cut to the evidence text limit */
   size_t len;
 };
 
@@ -40,7 +40,7 @@ struct diag_finding {
 typedef enum diag__input_state {
   DIAG__INPUT_DETECTING = 0, /* collecting the head to detect the format */
   DIAG__INPUT_PARSING,
-  DIAG__INPUT_FAILED,        /* unsupported: `error` says why */
+  DIAG__INPUT_FAILED, /* unsupported: `error` says why */
   DIAG__INPUT_ENDED
 } diag__input_state;
 
@@ -57,7 +57,7 @@ struct diag_input {
   size_t format_index;        /* its index in the format table, for the KB index */
   void *parser_state;
   diag__reader reader;
-  diag__buf head;             /* the first bytes, until the format is known */
+  diag__buf head; /* the first bytes, until the format is known */
   diag__sink sink;
   uint64_t bytes;
   uint64_t records;
@@ -75,7 +75,7 @@ struct diag_input {
 
 struct diag_session {
   diag__mem mem;
-  diag_kb *kb;               /* may be NULL: parse only */
+  diag_kb *kb; /* may be NULL: parse only */
   uint64_t limits[DIAG_LIMIT_COUNT];
   uint64_t hits[DIAG_LIMIT_COUNT];
   double min_confidence;
@@ -93,7 +93,7 @@ struct diag_session {
   size_t nfindings;
   const struct diag_match **benign_order; /* benign rules that matched, KB order */
   size_t nbenign_matched;
-  int dirty;                 /* findings need recomputing */
+  int dirty; /* findings need recomputing */
 };
 
 /* Matches one parsed record against the KB: benign rules first, then

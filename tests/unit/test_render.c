@@ -9,8 +9,14 @@
 
 #include "test_util.h"
 
-#define L1 "2009-01-15 06:54:28 10.3.13.56 PROPPATCH /Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 - 10.16.0.95 - 401 2 2148074254\n"
-#define L2 "2009-01-15 06:54:30 10.3.13.56 PROPPATCH /Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 DE\\DS91FE 10.16.0.95 - 401 5 0\n"
+#define L1                                                                                         \
+  "2009-01-15 06:54:28 10.3.13.56 PROPPATCH "                                                      \
+  "/Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 - 10.16.0.95 - 401 2 "        \
+  "2148074254\n"
+#define L2                                                                                         \
+  "2009-01-15 06:54:30 10.3.13.56 PROPPATCH "                                                      \
+  "/Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 DE\\DS91FE 10.16.0.95 - 401 " \
+  "5 0\n"
 
 typedef struct out {
   char *data;
@@ -142,8 +148,9 @@ static void test_write_failure_is_reported(void **state) {
   assert_int_equal(diag_render_json(s, 0, NULL, NULL, &err), DIAG_EINVAL);
   char *json = render(s, 1, 0);
   /* An empty session still has every key of the contract. */
-  const char *keys[] = {"\"libdiag\"", "\"schema\": 1", "\"inputs\": []", "\"findings\": []",
-                        "\"inconclusive\": []", "\"benign\": []", "\"limits\": {}"};
+  const char *keys[] = {"\"libdiag\"",      "\"schema\": 1",        "\"inputs\": []",
+                        "\"findings\": []", "\"inconclusive\": []", "\"benign\": []",
+                        "\"limits\": {}"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     assert_non_null(strstr(json, keys[i]));
   free(json);

@@ -10,8 +10,14 @@
 #include "test_util.h"
 
 #define DUET "duet-rh-401-5-temp-acl"
-#define L1 "2009-01-15 06:54:28 10.3.13.56 PROPPATCH /Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 - 10.16.0.95 - 401 2 2148074254\n"
-#define L2 "2009-01-15 06:54:30 10.3.13.56 PROPPATCH /Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 DE\\DS91FE 10.16.0.95 - 401 5 0\n"
+#define L1                                                                                         \
+  "2009-01-15 06:54:28 10.3.13.56 PROPPATCH "                                                      \
+  "/Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 - 10.16.0.95 - 401 2 "        \
+  "2148074254\n"
+#define L2                                                                                         \
+  "2009-01-15 06:54:30 10.3.13.56 PROPPATCH "                                                      \
+  "/Exchange/DuetRH/Drafts/abea3f82f455447285ce821d66d7e3a4.EML - 80 DE\\DS91FE 10.16.0.95 - 401 " \
+  "5 0\n"
 
 static diag_kb *builtin_kb(void) {
   diag_kb *kb;
@@ -25,8 +31,8 @@ static diag_kb *kb_from(const char *yaml) {
   diag_error err = DIAG_ERROR_INIT;
   assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
   if (diag_kb_add_string(kb, "test.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %llu:%llu %s: %s", (unsigned long long)err.line,
-             (unsigned long long)err.column, err.key_path, err.message);
+    fail_msg("KB: %llu:%llu %s: %s", (unsigned long long)err.line, (unsigned long long)err.column,
+             err.key_path, err.message);
   return kb;
 }
 
@@ -99,8 +105,8 @@ static void signature(diag_session *s, char *out, size_t cap) {
   }
 }
 
-static void diagnose_in_chunks(diag_kb *kb, const char *text, size_t len, size_t chunk,
-                               char *sig, size_t cap) {
+static void diagnose_in_chunks(diag_kb *kb, const char *text, size_t len, size_t chunk, char *sig,
+                               size_t cap) {
   diag_session *s;
   diag_input *in;
   assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
@@ -175,10 +181,9 @@ static void test_interleaved_inputs(void **state) {
   diag_kb_free(kb);
 }
 
-#define HEADER                                                                                     \
-  "schema: libdiag/kb/1\nproblems:\n"
+#define HEADER "schema: libdiag/kb/1\nproblems:\n"
 #define PROBLEM(id, symptoms, benign)                                                              \
-  "  - id: " id "\n    title: T " id "\n    summary: S\n    cause: C\n"                           \
+  "  - id: " id "\n    title: T " id "\n    summary: S\n    cause: C\n"                            \
   "    resolutions: [{id: r, title: R, steps: [s]}]\n    symptoms:\n" symptoms benign
 #define SYMPTOM(id, where, weight, req)                                                            \
   "      - {id: " id ", source: w3c, where: " where ", weight: " weight ", required: " req "}\n"
@@ -203,16 +208,20 @@ static void test_benign_first(void **state) {
 
 static void test_confidence_and_order(void **state) {
   (void)state;
-  diag_kb *kb = kb_from(
-      HEADER PROBLEM("b-three", SYMPTOM("a", "{sc-status: 401}", "0.5", "true")
-                                    SYMPTOM("b", "{cs-method: PROPPATCH}", "0.5", "false")
-                                        SYMPTOM("c", "{sc-substatus: 5}", "0.2", "false"), "")
-          PROBLEM("a-gated", SYMPTOM("a", "{sc-status: 401}", "0.9", "false")
-                                 SYMPTOM("never", "{sc-status: 500}", "0.1", "true"), "")
-              PROBLEM("a-same", SYMPTOM("a", "{sc-status: 401}", "0.5", "true")
-                                    SYMPTOM("b", "{cs-method: PROPPATCH}", "0.5", "false")
-                                        SYMPTOM("c", "{sc-substatus: 5}", "0.2", "false"), "")
-                  PROBLEM("low", SYMPTOM("a", "{sc-status: 401}", "0.3", "true"), ""));
+  diag_kb *kb =
+      kb_from(HEADER PROBLEM("b-three",
+                             SYMPTOM("a", "{sc-status: 401}", "0.5", "true")
+                                 SYMPTOM("b", "{cs-method: PROPPATCH}", "0.5", "false")
+                                     SYMPTOM("c", "{sc-substatus: 5}", "0.2", "false"),
+                             "") PROBLEM("a-gated",
+                                         SYMPTOM("a", "{sc-status: 401}", "0.9", "false")
+                                             SYMPTOM("never", "{sc-status: 500}", "0.1", "true"),
+                                         "")
+                  PROBLEM("a-same",
+                          SYMPTOM("a", "{sc-status: 401}", "0.5", "true")
+                              SYMPTOM("b", "{cs-method: PROPPATCH}", "0.5", "false")
+                                  SYMPTOM("c", "{sc-substatus: 5}", "0.2", "false"),
+                          "") PROBLEM("low", SYMPTOM("a", "{sc-status: 401}", "0.3", "true"), ""));
   diag_session *s;
   assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
   feed_all(s, "x", L2, strlen(L2));
@@ -240,7 +249,8 @@ static void test_evidence_caps(void **state) {
   assert_int_equal(diag_session_set_limit(s, DIAG_LIMIT_EVIDENCE, 2), DIAG_OK);
   assert_int_equal(diag_session_set_limit(s, DIAG_LIMIT_EVIDENCE_TEXT_BYTES, 40), DIAG_OK);
   char text[4096] = "";
-  for (int i = 0; i < 5; i++) strcat(text, L2);
+  for (int i = 0; i < 5; i++)
+    strcat(text, L2);
   feed_all(s, "x", text, strlen(text));
   const diag_match *m = diag_finding_symptom_at(diag_session_finding_at(s, 0), 0);
   assert_int_equal(diag_match_count(m), 5);
@@ -340,8 +350,7 @@ static int stop_at_second(const diag_record *r, void *payload) {
 }
 
 static int note_unparsed(const diag_input *in, uint64_t line, uint64_t offset,
-                         diag_unparsed_reason reason, const char *text, size_t len,
-                         void *payload) {
+                         diag_unparsed_reason reason, const char *text, size_t len, void *payload) {
   (void)in, (void)offset, (void)text, (void)len;
   assert_int_equal(reason, DIAG_UNPARSED_FIELD_COUNT);
   *(uint64_t *)payload = line;
@@ -449,9 +458,11 @@ static void test_kb_samples(void **state) {
   assert_int_equal(diag_kb_test(kb, NULL, NULL, &failures, NULL), DIAG_OK);
   assert_int_equal(failures, 0);
   diag_kb_free(kb);
-  kb = kb_from(HEADER PROBLEM("p", SYMPTOM("s", "{sc-status: 500}", "0.9", "true"), "")
-               "    tests:\n      positive: [\"" "2009-01-15 06:54:30 10.3.13.56 GET / - 80 - 1.2.3.4 - 401 5 0"
-               "\"]\n      negative: [\"2009-01-15 06:54:30 10.3.13.56 GET / - 80 - 1.2.3.4 - 500 0 0\"]\n");
+  kb = kb_from(HEADER PROBLEM("p", SYMPTOM("s", "{sc-status: 500}", "0.9", "true"),
+                              "") "    tests:\n      positive: [\""
+                                  "2009-01-15 06:54:30 10.3.13.56 GET / - 80 - 1.2.3.4 - 401 5 0"
+                                  "\"]\n      negative: [\"2009-01-15 06:54:30 10.3.13.56 GET / - "
+                                  "80 - 1.2.3.4 - 500 0 0\"]\n");
   assert_int_equal(diag_kb_test(kb, NULL, NULL, &failures, NULL), DIAG_OK);
   assert_int_equal(failures, 2);
   diag_kb_free(kb);
