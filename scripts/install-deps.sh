@@ -9,9 +9,10 @@ command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists yaml-0.1 || need="$need libyaml-dev"
+  pkg-config --exists libpcre2-8 || need="$need libpcre2-dev"
   pkg-config --exists cmocka || need="$need libcmocka-dev"
 else
-  need="$need libyaml-dev libcmocka-dev"
+  need="$need libyaml-dev libpcre2-dev libcmocka-dev"
 fi
 [ -z "$need" ] && exit 0
 echo "Installing:$need"

@@ -66,11 +66,15 @@ typedef enum diag_limit {
   DIAG_LIMIT_MEMORY_BYTES = 3,
   /** Bytes of text kept per evidence line (default 4096); longer lines are
    *  cut at a UTF-8 boundary. */
-  DIAG_LIMIT_EVIDENCE_TEXT_BYTES = 4
+  DIAG_LIMIT_EVIDENCE_TEXT_BYTES = 4,
+  /** Backtracking steps one KB regex may take on one field (default
+   *  100000; PCRE2's match limit). A match that needs more counts as no
+   *  match. Minimum 100. */
+  DIAG_LIMIT_REGEX_STEPS = 5
 } diag_limit;
 
 /** @brief Number of ::diag_limit values in this version. */
-#define DIAG_LIMIT_COUNT 5
+#define DIAG_LIMIT_COUNT 6
 
 /**
  * @brief Why a line produced no record.

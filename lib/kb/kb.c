@@ -33,6 +33,7 @@ static void free_rules(diag__mem *mem, diag__rule *rules, size_t n) {
       diag__free(mem, p->str);
       free_strings(mem, p->strs, p->nstrs);
       diag__free(mem, p->str_lens);
+      diag__regex_free(p->regex);
     }
     diag__free(mem, r->preds);
     diag__free(mem, r->id);
@@ -75,7 +76,7 @@ void diag__problem_free(diag__mem *mem, struct diag_problem *p) {
 
 static void free_index(diag__mem *mem, diag__source_rules *by_source) {
   if (!by_source) return;
-  for (size_t i = 0; i < diag__format_table_count; i++) {
+  for (size_t i = 0; i < diag__source_table_count; i++) {
     diag__free(mem, by_source[i].benign);
     diag__free(mem, by_source[i].symptoms);
   }
@@ -101,7 +102,7 @@ DIAG_API void diag_kb_free(diag_kb *kb) {
 /* Slots and the index                                                */
 /* ------------------------------------------------------------------ */
 
-diag_status diag__kb_intern_slot(diag_kb *kb, const diag__format *source, const char *name,
+diag_status diag__kb_intern_slot(diag_kb *kb, const diag__source *source, const char *name,
                                  size_t len, size_t *slot) {
   for (size_t i = 0; i < kb->nslots; i++) {
     const diag__slot *s = &kb->slots[i];
@@ -125,25 +126,25 @@ diag_status diag__kb_intern_slot(diag_kb *kb, const diag__format *source, const 
 /* Builds the new index completely before replacing the old one, so a
  * failure leaves the KB as it was. */
 diag_status diag__kb_index(diag_kb *kb) {
-  size_t nformats = diag__format_table_count;
+  size_t nformats = diag__source_table_count;
   /* Only validated problems reach the KB, and each of their rules has a
    * source from the table; checked here once so that the loops below can
    * index without bounds checks. */
   for (size_t i = 0; i < kb->nproblems; i++) {
     const struct diag_problem *p = kb->problems[i];
     for (size_t j = 0; j < p->nsymptoms; j++)
-      if (diag__format_index(p->symptoms[j].source) >= nformats) return DIAG_EINVAL;
+      if (diag__source_index(p->symptoms[j].source) >= nformats) return DIAG_EINVAL;
     for (size_t j = 0; j < p->nbenign; j++)
-      if (diag__format_index(p->benign[j].source) >= nformats) return DIAG_EINVAL;
+      if (diag__source_index(p->benign[j].source) >= nformats) return DIAG_EINVAL;
   }
   diag__source_rules *idx = diag__calloc(&kb->mem, nformats, sizeof *idx);
   if (!idx) return diag__mem_failure(&kb->mem);
   for (size_t i = 0; i < kb->nproblems; i++) {
     const struct diag_problem *p = kb->problems[i];
     for (size_t j = 0; j < p->nsymptoms; j++)
-      idx[diag__format_index(p->symptoms[j].source)].nsymptoms++;
+      idx[diag__source_index(p->symptoms[j].source)].nsymptoms++;
     for (size_t j = 0; j < p->nbenign; j++)
-      idx[diag__format_index(p->benign[j].source)].nbenign++;
+      idx[diag__source_index(p->benign[j].source)].nbenign++;
   }
   for (size_t f = 0; f < nformats; f++) {
     if (idx[f].nsymptoms)
@@ -157,26 +158,31 @@ diag_status diag__kb_index(diag_kb *kb) {
     }
     idx[f].nsymptoms = idx[f].nbenign = 0; /* refilled below */
   }
-  size_t nsymptoms = 0, nbenign = 0;
+  size_t nsymptoms = 0, nbenign = 0, nregex = 0;
   for (size_t i = 0; i < kb->nproblems; i++) {
     struct diag_problem *p = kb->problems[i];
     p->index = i;
     for (size_t j = 0; j < p->nsymptoms; j++) {
       diag__rule *r = &p->symptoms[j];
-      diag__source_rules *s = &idx[diag__format_index(r->source)];
+      diag__source_rules *s = &idx[diag__source_index(r->source)];
       r->global_index = nsymptoms++;
+      for (size_t k = 0; k < r->npreds; k++)
+        nregex += r->preds[k].op == DIAG__OP_REGEX;
       s->symptoms[s->nsymptoms++] = r;
     }
     for (size_t j = 0; j < p->nbenign; j++) {
       diag__rule *r = &p->benign[j];
-      diag__source_rules *s = &idx[diag__format_index(r->source)];
+      diag__source_rules *s = &idx[diag__source_index(r->source)];
       r->global_index = nbenign++;
+      for (size_t k = 0; k < r->npreds; k++)
+        nregex += r->preds[k].op == DIAG__OP_REGEX;
       s->benign[s->nbenign++] = r;
     }
   }
   free_index(&kb->mem, kb->by_source);
   kb->by_source = idx;
   kb->nsymptoms = nsymptoms;
+  kb->nregex = nregex;
   kb->nbenign = nbenign;
   return DIAG_OK;
 }

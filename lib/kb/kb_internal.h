@@ -8,6 +8,7 @@
 
 #include "../core/mem.h"
 #include "../parsers/format.h"
+#include "regex.h"
 
 /* Field predicates. The loader picks the operation from the field's
  * declared type, so matching never guesses. */
@@ -22,7 +23,8 @@ typedef enum diag__op {
   DIAG__OP_LT,
   DIAG__OP_LE,
   DIAG__OP_CONTAINS, /* `{contains: s}`, case-insensitive substring */
-  DIAG__OP_GLOB      /* `{glob: p}`, case-insensitive, '*' and '?' */
+  DIAG__OP_GLOB,     /* `{glob: p}`, case-insensitive, '*' and '?' */
+  DIAG__OP_REGEX     /* `{regex: p}`, PCRE2, caseless, anywhere in the field */
 } diag__op;
 
 typedef struct diag__pred {
@@ -37,11 +39,12 @@ typedef struct diag__pred {
   char **strs; /* IN_STR */
   size_t *str_lens;
   size_t nstrs;
+  diag__regex *regex; /* REGEX */
 } diag__pred;
 
 typedef struct diag__rule {
   char *id;
-  const diag__format *source;
+  const diag__source *source;
   diag__pred *preds; /* all must hold */
   size_t npreds;
   double weight; /* symptoms: in (0, 1]; benign: 0 */
@@ -95,12 +98,12 @@ struct diag_problem {
  * small integer and each input maps slots to its own columns once per
  * layout. */
 typedef struct diag__slot {
-  const diag__format *source;
+  const diag__source *source;
   char *name;
   size_t name_len;
 } diag__slot;
 
-/* Rules grouped by source format, in KB order: the resolver's index. */
+/* Rules grouped by source, in KB order: the resolver's index. */
 typedef struct diag__source_rules {
   diag__rule **benign;
   size_t nbenign;
@@ -118,7 +121,8 @@ struct diag_kb {
   size_t slots_cap;
   size_t nsymptoms; /* over all problems */
   size_t nbenign;
-  diag__source_rules *by_source; /* diag__format_table_count entries */
+  size_t nregex; /* regex conditions over all problems */
+  diag__source_rules *by_source; /* diag__source_table_count entries */
   atomic_int frozen;
 };
 
@@ -132,7 +136,7 @@ diag_status diag__kb_load(diag_kb *kb, const char *name, const char *yaml, size_
 void diag__problem_free(diag__mem *mem, struct diag_problem *p);
 
 /* Interns (source, name) and returns its slot index via *slot. */
-diag_status diag__kb_intern_slot(diag_kb *kb, const diag__format *source, const char *name,
+diag_status diag__kb_intern_slot(diag_kb *kb, const diag__source *source, const char *name,
                                  size_t len, size_t *slot);
 
 /* Rebuilds kb->by_source and the global rule indexes after problems were added. */

@@ -81,6 +81,17 @@ static void verr(loader *L, uint64_t line, uint64_t column, uint64_t offset, con
   collect(&e, L);
 }
 
+/* An error at an explicit position, at the current key path. */
+static void verr_at(loader *L, uint64_t line, uint64_t column, uint64_t offset, const char *fmt,
+                    ...) DIAG__PRINTF(5, 6);
+static void verr_at(loader *L, uint64_t line, uint64_t column, uint64_t offset, const char *fmt,
+                    ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr(L, line, column, offset, L->path, NULL, fmt, ap);
+  va_end(ap);
+}
+
 /* An error about node n (its position) at the current key path. */
 static void err(loader *L, const diag__ynode *n, const char *suggestion, const char *fmt, ...)
     DIAG__PRINTF(4, 5);
@@ -349,7 +360,7 @@ static int same_text(const diag__ynode *a, const diag__ynode *b) {
 /* ------------------------------------------------------------------ */
 
 typedef struct field_ctx {
-  const diag__format *source;
+  const diag__source *source;
   const char *name; /* canonical spelling */
   diag_type type;
   size_t slot;
@@ -451,6 +462,32 @@ static void compile_in(loader *L, const field_ctx *f, const diag__ynode *n, diag
   }
 }
 
+/* `regex: pattern`, compiled now so a bad pattern is a KB error with its
+ * position, never a surprise while matching. */
+static void compile_regex(loader *L, const diag__ynode *v, diag__pred *p) {
+  if (!expect(L, v, DIAG__YNODE_SCALAR, "a regular expression")) return;
+  if (!text_ok(L, v, "a regular expression")) return;
+  if (v->len == 0 || v->len > MAX_GLOB_LEN) {
+    err(L, v, NULL, "bad regex: a pattern must hold 1 to %d bytes", MAX_GLOB_LEN);
+    return;
+  }
+  char msg[128];
+  size_t where;
+  diag_status st = diag__regex_compile(L->mem, v->text, v->len, &p->regex, msg, sizeof msg, &where);
+  if (st == DIAG_EKB) {
+    /* Point at the offending byte when the scalar sits on one line. */
+    uint64_t column = v->column + (v->quoted ? 1 : 0) + where;
+    verr_at(L, v->line, column, v->offset, "bad regex \"%.64s\": %s at offset %zu", v->text, msg,
+            where);
+    return;
+  }
+  if (st != DIAG_OK) {
+    oom(L);
+    return;
+  }
+  p->op = DIAG__OP_REGEX;
+}
+
 static const char *const operators[] = {"equals", "in", "glob", "contains", "gt",
                                         "ge",     "lt", "le",   "exists",   "regex"};
 
@@ -493,8 +530,7 @@ static void compile_operator(loader *L, const field_ctx *f, const diag__ynode *k
       p->num = b;
     }
   } else if (strcmp(op, "regex") == 0) {
-    err(L, key, "use glob or contains",
-        "regex matching arrives with PCRE2 support in a later version of libdiag");
+    compile_regex(L, v, p);
   } else {
     suggester s;
     char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
@@ -512,9 +548,9 @@ static size_t pred_count(const diag__ynode *v) {
 }
 
 /* Resolves a where key to a field of the source. */
-static int resolve_field(loader *L, const diag__format *src, const diag__ynode *k, field_ctx *f) {
+static int resolve_field(loader *L, const diag__source *src, const diag__ynode *k, field_ctx *f) {
   f->source = src;
-  f->type = diag__format_field_type(src, k->text, k->len, NULL);
+  f->type = diag__source_field_type(src, k->text, k->len, NULL);
   if (f->type == DIAG_TYPE_ABSENT) {
     suggester s;
     char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
@@ -625,24 +661,24 @@ static const char *const top_keys[] = {"schema", "problems"};
 
 static void load_source(loader *L, diag__rule *r, const diag__ynode *v) {
   size_t old = push_key(L, "source");
-  if (text_ok(L, v, "a source format name")) {
-    const diag__format *f = diag__format_find(v->text);
-    if (f && f->supported) {
-      r->source = f;
+  if (text_ok(L, v, "a source name")) {
+    const diag__source *src = diag__source_find(v->text);
+    if (src) {
+      r->source = src;
     } else {
       suggester s;
       char sbuf[DIAG_ERROR_SUGGESTION_SIZE], list[256];
       size_t n = 0;
       list[0] = '\0';
       sug_init(L, &s, v->text, v->len);
-      for (size_t i = 0; i < diag__format_table_count; i++) {
-        const diag__format *t = diag__format_table[i];
-        if (!t->supported) continue;
-        sug_try(&s, t->name);
-        int w = snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", t->name);
+      for (size_t i = 0; i < diag__source_table_count; i++) {
+        const char *name = diag__source_table[i]->name;
+        sug_try(&s, name);
+        int w = snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", name);
         if (w > 0 && (size_t)w < sizeof list - n) n += (size_t)w;
       }
-      if (f)
+      const diag__format *f = diag__format_find(v->text);
+      if (f && !f->supported)
         err(L, v, NULL, "source \"%s\" is recognised but not parsed by libdiag (sources: %s)",
             f->name, list);
       else

@@ -37,9 +37,9 @@ MAGIC_DETECTOR(detect_jpeg, "\xff\xd8\xff")
 MAGIC_DETECTOR(detect_gif, "GIF8")
 MAGIC_DETECTOR(detect_pdf, "%PDF-")
 
-#define RECOGNISED(var, nm, desc, hnt, fn)                                                         \
-  static const diag__format var = {nm,   desc, 0,    hnt, fn,   0,    NULL, NULL,                  \
-                                   NULL, NULL, NULL, 0,   NULL, NULL, 0}
+#define RECOGNISED(var, nm, desc, hnt, fn)                                                       \
+  static const diag__format var = {.name = nm, .description = desc, .supported = 0, .hint = hnt, \
+                                   .detect = fn}
 
 RECOGNISED(format_evtx, "evtx", "Windows event log, binary EVTX (recognised, not parsed)",
            "export it as XML with `wevtutil qe <log> /lf:true /f:xml > events.xml` "
@@ -96,13 +96,38 @@ const diag__format *diag__format_find(const char *name) {
   return NULL;
 }
 
+const diag__source *const diag__source_table[] = {
+    &diag__source_w3c,
+};
+const size_t diag__source_table_count = sizeof diag__source_table / sizeof diag__source_table[0];
+
+const diag__source *diag__source_find(const char *name) {
+  if (!name) return NULL;
+  for (size_t i = 0; i < diag__source_table_count; i++)
+    if (diag__ci_equal_z(name, strlen(name), diag__source_table[i]->name))
+      return diag__source_table[i];
+  return NULL;
+}
+
+size_t diag__source_index(const diag__source *s) {
+  for (size_t i = 0; i < diag__source_table_count; i++)
+    if (diag__source_table[i] == s) return i;
+  return diag__source_table_count;
+}
+
+const diag__format *diag__source_format(const diag__source *s) {
+  for (size_t i = 0; i < diag__format_table_count; i++)
+    if (diag__format_table[i]->source == s) return diag__format_table[i];
+  return NULL;
+}
+
 size_t diag__format_index(const diag__format *f) {
   for (size_t i = 0; i < diag__format_table_count; i++)
     if (diag__format_table[i] == f) return i;
   return diag__format_table_count;
 }
 
-diag_type diag__format_field_type(const diag__format *f, const char *name, size_t len,
+diag_type diag__source_field_type(const diag__source *f, const char *name, size_t len,
                                   int64_t *unit_ns) {
   if (unit_ns) *unit_ns = 0;
   for (size_t i = 0; i < f->nfields; i++) {

@@ -1,8 +1,15 @@
-/* The format table: every input format libdiag detects, parses or
- * recognises only to explain how to convert it.
+/* Sources and formats.
  *
- * Adding a format = one parser file defining a diag__format, one entry in
- * format.c's table, its tests and fixtures. */
+ * A *source* is the record schema a KB rule names with `source:` — its
+ * field catalogue and how its values are written. A *format* is one way of
+ * writing such records to a file, with its own detection and parser.
+ * Several formats may produce records of one source (event XML, event text
+ * and Event Viewer CSV all give `windows-event` records), so one KB rule
+ * covers every shape an operator hands over.
+ *
+ * Adding a format = one parser file defining a diag__format (and its
+ * diag__source if the schema is new), one entry in format.c's tables, its
+ * tests and fixtures. */
 #ifndef DIAG_PARSERS_FORMAT_H
 #define DIAG_PARSERS_FORMAT_H
 
@@ -26,10 +33,23 @@ typedef enum diag__detect {
   DIAG__DETECT_MORE = 2 /* cannot tell yet: give me more bytes */
 } diag__detect;
 
+/* A record schema that KB rules name. */
+typedef struct diag__source {
+  const char *name;         /* as KB rules write it: `source: w3c` */
+  /* Field catalogue, for KB validation and typing. `fields` lists the
+   * known names; `open_field` (NULL for closed sources) accepts the names
+   * an open source allows beyond them, by syntax. */
+  const diag__field_def *fields;
+  size_t nfields;
+  int (*open_field)(const char *name, size_t len);
+  const char *null_token;   /* a field equal to this is absent ("-"); may be NULL */
+  int plus_for_space;       /* the writer replaced spaces with '+' (W3C) */
+} diag__source;
+
 typedef struct diag__format {
-  const char *name; /* as users write it: --format, KB `source:` */
+  const char *name;        /* as users write it: --format */
   const char *description;
-  int supported; /* 0: recognised only, `hint` says how to convert */
+  int supported;           /* 0: recognised only, `hint` says how to convert */
   const char *hint;
 
   /* Looks at the first bytes of an input (BOM already removed, at most
@@ -43,28 +63,32 @@ typedef struct diag__format {
   diag_status (*line)(void *state, const diag__sink *sink, const diag__line *line);
   diag_status (*end)(void *state, const diag__sink *sink); /* may be NULL */
 
-  /* Field catalogue, for KB validation and typing. `fields` lists the
-   * format's known names; `open_field` (NULL for closed formats) accepts
-   * the names an open format allows beyond them, by syntax. */
-  const diag__field_def *fields;
-  size_t nfields;
-  int (*open_field)(const char *name, size_t len);
-  const char *null_token; /* a field equal to this is absent ("-"); may be NULL */
-  int plus_for_space;     /* the writer replaced spaces with '+' (W3C) */
+  const diag__source *source; /* the records it produces; NULL when not parsed */
 } diag__format;
 
-/* The table, in detection order. */
+/* The format table, in detection order. */
 extern const diag__format *const diag__format_table[];
 extern const size_t diag__format_table_count;
+
+/* The source table. */
+extern const diag__source *const diag__source_table[];
+extern const size_t diag__source_table_count;
+
+/* By name, ASCII case-insensitive; NULL when unknown. */
+const diag__source *diag__source_find(const char *name);
+/* Index in the source table. */
+size_t diag__source_index(const diag__source *s);
+/* The first format (in detection order) that writes records of s. */
+const diag__format *diag__source_format(const diag__source *s);
 
 /* By name, ASCII case-insensitive; NULL when unknown. */
 const diag__format *diag__format_find(const char *name);
 /* Index in the table of a format. */
 size_t diag__format_index(const diag__format *f);
 
-/* Declared type of a field of format f (known or open); DIAG_TYPE_ABSENT when
- * the name is not valid for f. unit_ns may be NULL. */
-diag_type diag__format_field_type(const diag__format *f, const char *name, size_t len,
+/* Declared type of a field of source s (known or open); DIAG_TYPE_ABSENT when
+ * the name is not valid for s. unit_ns may be NULL. */
+diag_type diag__source_field_type(const diag__source *s, const char *name, size_t len,
                                   int64_t *unit_ns);
 
 typedef enum diag__detect_outcome {
@@ -80,7 +104,8 @@ typedef enum diag__detect_outcome {
 diag__detect_outcome diag__detect_format(const char *head, size_t len, int complete,
                                          const diag__format **out, int *binary);
 
-/* Individual formats (defined in their own files). */
+/* Individual sources and formats (defined in their own files). */
+extern const diag__source diag__source_w3c;
 extern const diag__format diag__format_w3c;
 
 #endif

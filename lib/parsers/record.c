@@ -12,7 +12,7 @@
 int diag__record_absent(const diag_record *r, size_t i) {
   const diag__span *f = &r->fields[i];
   if (f->len == 0) return 1;
-  const char *null = r->format ? r->format->null_token : NULL;
+  const char *null = r->format && r->format->source ? r->format->source->null_token : NULL;
   return null && strlen(null) == f->len && memcmp(f->ptr, null, f->len) == 0;
 }
 

@@ -4,7 +4,14 @@
  * spans point into the current line (zero-copy), so nothing is allocated per
  * line. A layout is owned by the parser and changes only when the format's
  * header says so (W3C #Fields); its id changes with it, so consumers can
- * cache per-layout work. */
+ * cache per-layout work.
+ *
+ * A record may span several lines (an event block, a Format-List record, a
+ * quoted CSV row with newlines): then `text` holds all of them, `line` and
+ * `end_line` are its first and last lines, and `field_lines` (when not
+ * NULL) gives the line each field was read from, so evidence can cite the
+ * line of the field that decided a match. Single-line records leave it
+ * NULL. */
 #ifndef DIAG_PARSERS_RECORD_INTERNAL_H
 #define DIAG_PARSERS_RECORD_INTERNAL_H
 
@@ -42,7 +49,8 @@ struct diag_record {
   const char *text;
   size_t text_len;
   const diag__layout *layout;
-  const diag__span *fields; /* layout->count entries */
+  const diag__span *fields;    /* layout->count entries */
+  const uint64_t *field_lines; /* layout->count entries, or NULL: all on `line` */
 };
 
 /* Whether field i is absent (empty, or the format's null token such as "-"). */

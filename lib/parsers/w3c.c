@@ -375,6 +375,7 @@ static diag_status emit(const diag__sink *sink, const diag__line *line, const di
   rec.text_len = line->len;
   rec.layout = layout;
   rec.fields = spans;
+  rec.field_lines = NULL;
   return sink->record(sink->ctx, &rec);
 }
 
@@ -406,20 +407,23 @@ static diag_status w3c_line(void *state, const diag__sink *sink, const diag__lin
   return data_line(st, sink, line, n);
 }
 
+const diag__source diag__source_w3c = {
+    .name = "w3c",
+    .fields = w3c_fields,
+    .nfields = W3C_NFIELDS,
+    .open_field = w3c_open_field,
+    .null_token = "-",
+    .plus_for_space = 1,
+};
+
 const diag__format diag__format_w3c = {
-    "w3c",
-    "W3C extended log format (IIS, HTTP.sys, ISA Server text logs)",
-    1,
-    NULL,
-    w3c_detect,
-    sizeof(w3c_state),
-    w3c_init,
-    w3c_fini,
-    w3c_line,
-    NULL,
-    w3c_fields,
-    W3C_NFIELDS,
-    w3c_open_field,
-    "-",
-    1,
+    .name = "w3c",
+    .description = "W3C extended log format (IIS, HTTP.sys, ISA Server text logs)",
+    .supported = 1,
+    .detect = w3c_detect,
+    .state_size = sizeof(w3c_state),
+    .init = w3c_init,
+    .fini = w3c_fini,
+    .line = w3c_line,
+    .source = &diag__source_w3c,
 };

@@ -161,8 +161,13 @@ static diag_status decide_encoding(diag__reader *r, const char *data, size_t len
     return DIAG_OK;
   }
   if (e == DIAG__ENC_UTF16LE || e == DIAG__ENC_UTF16BE) {
-    r->encoding = e; /* transcoding is not implemented yet */
-    return DIAG_EUNSUPPORTED;
+    *skip = 2 - held;
+    r->consumed = 2;
+    r->line_offset = 2;
+    r->bom_len = 0;
+    r->encoding = e;
+    r->utf16.big_endian = e == DIAG__ENC_UTF16BE;
+    return DIAG_OK;
   }
   if (e == DIAG__ENC_UTF8_BOM) {
     *skip = 3 - held;
@@ -218,13 +223,46 @@ static diag_status split_lines(diag__reader *r, const char *data, size_t len, di
   return DIAG_OK;
 }
 
+/* The UTF-16 path: decode into a small buffer and assemble every line in
+ * the carry (no zero-copy: the text must change encoding anyway). */
+static diag_status split_utf16(diag__reader *r, const char *data, size_t len, diag__line_fn fn,
+                               void *ctx, size_t *used) {
+  char out[1024];
+  size_t pos = 0;
+  while (pos < len) {
+    size_t in_used;
+    int lf;
+    size_t n = diag__utf16_decode(&r->utf16, data + pos, len - pos, &in_used, out, sizeof out, &lf);
+    diag_status s = carry_append(r, out, lf ? n - 1 : n);
+    if (s != DIAG_OK) {
+      *used = pos;
+      return s;
+    }
+    pos += in_used;
+    r->consumed += in_used;
+    if (!lf) continue;
+    diag__line line;
+    assemble(r, out, 0, &line); /* cannot fail: nothing more to append */
+    s = deliver(r, &line, fn, ctx);
+    start_next_line(r);
+    if (s != DIAG_OK) {
+      *used = pos;
+      return s;
+    }
+  }
+  *used = len;
+  return DIAG_OK;
+}
+
+static int is_utf16(const diag__reader *r) {
+  return r->encoding == DIAG__ENC_UTF16LE || r->encoding == DIAG__ENC_UTF16BE;
+}
+
 diag_status diag__reader_feed(diag__reader *r, const char *data, size_t len, diag__line_fn fn,
                               void *ctx, size_t *consumed) {
   size_t skip = 0, used = 0;
   diag_status s = DIAG_OK;
   if (consumed) *consumed = 0;
-  if (r->encoding == DIAG__ENC_UTF16LE || r->encoding == DIAG__ENC_UTF16BE)
-    return DIAG_EUNSUPPORTED;
   if (len == 0) return DIAG_OK;
   if (r->encoding == DIAG__ENC_UNKNOWN) {
     s = decide_encoding(r, data, len, &skip);
@@ -233,14 +271,20 @@ diag_status diag__reader_feed(diag__reader *r, const char *data, size_t len, dia
       return s;
     }
   }
-  s = split_lines(r, data + skip, len - skip, fn, ctx, &used);
+  if (is_utf16(r))
+    s = split_utf16(r, data + skip, len - skip, fn, ctx, &used);
+  else
+    s = split_lines(r, data + skip, len - skip, fn, ctx, &used);
   if (consumed) *consumed = skip + used;
   return s;
 }
 
 diag_status diag__reader_end(diag__reader *r, diag__line_fn fn, void *ctx) {
-  if (r->encoding == DIAG__ENC_UTF16LE || r->encoding == DIAG__ENC_UTF16BE)
-    return DIAG_EUNSUPPORTED;
+  if (is_utf16(r)) {
+    char tail[8];
+    diag_status s = carry_append(r, tail, diag__utf16_finish(&r->utf16, tail));
+    if (s != DIAG_OK) return s;
+  }
   if (r->encoding == DIAG__ENC_UNKNOWN) {
     /* Fewer bytes than a BOM: they are the whole (last) line. */
     size_t held = r->bom_len;

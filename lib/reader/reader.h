@@ -5,11 +5,16 @@
  * length: a longer line is delivered once, cut to the limit, with too_long
  * set, and the rest of it is skipped without being stored. NUL bytes are
  * ordinary bytes. Line numbers are 1-based; offsets count every input byte,
- * the BOM included. Memory held: at most max_line bytes of carry. */
+ * the BOM included. Memory held: at most max_line bytes of carry.
+ *
+ * A UTF-16 input (known by its BOM) is transcoded to UTF-8 as it is split,
+ * so parsers only ever see UTF-8; its offsets still count the input's own
+ * bytes, and max_line counts UTF-8 bytes. */
 #ifndef DIAG_READER_H
 #define DIAG_READER_H
 
 #include "../core/mem.h"
+#include "utf16.h"
 
 typedef struct diag__line {
   const char *text; /* the line without its terminator; not NUL-terminated */
@@ -27,7 +32,7 @@ typedef enum diag__encoding {
   DIAG__ENC_UNKNOWN = 0, /* not enough bytes seen yet */
   DIAG__ENC_UTF8,        /* no BOM: UTF-8 or ASCII-compatible */
   DIAG__ENC_UTF8_BOM,
-  DIAG__ENC_UTF16LE, /* BOM FF FE; not transcoded yet (see lib/reader) */
+  DIAG__ENC_UTF16LE, /* BOM FF FE: transcoded to UTF-8 line by line */
   DIAG__ENC_UTF16BE  /* BOM FE FF */
 } diag__encoding;
 
@@ -44,6 +49,7 @@ typedef struct diag__reader {
   unsigned char bom[3]; /* first bytes, held until the encoding is known */
   size_t bom_len;
   diag__encoding encoding;
+  diag__utf16 utf16; /* decoder state of a UTF-16 input */
 } diag__reader;
 
 void diag__reader_init(diag__reader *r, diag__mem *mem, size_t max_line);

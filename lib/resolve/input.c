@@ -68,7 +68,7 @@ static diag_status on_line(void *ctx, const diag__line *line) {
 static diag_status start_parser(struct diag_input *in, const diag__format *f, diag_error *err) {
   struct diag_session *s = in->session;
   in->format = f;
-  in->format_index = diag__format_index(f);
+  in->source_index = diag__source_index(f->source);
   in->parser_state = diag__calloc(&s->mem, 1, f->state_size ? f->state_size : 1);
   if (!in->parser_state) {
     in->format = NULL;
@@ -145,13 +145,26 @@ static diag_status feed_parser(struct diag_input *in, const char *data, size_t l
                                diag_error *err) {
   diag_status st = diag__reader_feed(&in->reader, data, len, on_line, in, NULL);
   in->session->dirty = 1;
-  if (st == DIAG_EUNSUPPORTED)
-    return fail_input(in, err, st,
-                      "UTF-16 input is not supported yet; convert it with "
-                      "`iconv -f UTF-16 -t UTF-8`");
   if (st != DIAG_OK)
     return diag__error(err, st, "%s: %s while reading line %llu", in->name, diag_status_name(st),
                        (unsigned long long)in->reader.lines);
+  return DIAG_OK;
+}
+
+/* Transcodes a UTF-16 head (BOM removed) into out, for detection only. */
+static diag_status utf16_head(const unsigned char *p, size_t len, int big_endian, diag__buf *out) {
+  diag__utf16 d = {big_endian, 0, 0, 0};
+  char chunk[1024];
+  size_t pos = 0;
+  while (pos < len) {
+    size_t used;
+    int lf;
+    size_t n =
+        diag__utf16_decode(&d, (const char *)p + pos, len - pos, &used, chunk, sizeof chunk, &lf);
+    diag_status st = diag__buf_append(out, chunk, n);
+    if (st != DIAG_OK) return st;
+    pos += used;
+  }
   return DIAG_OK;
 }
 
@@ -161,30 +174,37 @@ static diag_status feed_parser(struct diag_input *in, const char *data, size_t l
 static diag_status detect(struct diag_input *in, int complete, int at_end, diag_error *err) {
   const unsigned char *head = (const unsigned char *)(in->head.data ? in->head.data : "");
   size_t len = in->head.len;
-  size_t skip = 0;
-  if (len >= 2 && head[0] == 0xFF && head[1] == 0xFE)
-    return fail_input(in, err, DIAG_EUNSUPPORTED,
-                      "UTF-16 (little-endian) input is not supported yet; convert it with "
-                      "`iconv -f UTF-16LE -t UTF-8`");
-  if (len >= 2 && head[0] == 0xFE && head[1] == 0xFF)
-    return fail_input(in, err, DIAG_EUNSUPPORTED,
-                      "UTF-16 (big-endian) input is not supported yet; convert it with "
-                      "`iconv -f UTF-16BE -t UTF-8`");
-  if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-    skip = 3;
-  else if (!complete && len < 3 && memcmp(head, "\xEF\xBB\xBF", len) == 0)
+  const char *text = (const char *)head;
+  size_t text_len = len;
+  diag__buf utf8;
+  diag__buf_init(&utf8, &in->session->mem);
+  if (len >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))) {
+    /* Detectors read UTF-8: give them the transcoded head. */
+    diag_status st = utf16_head(head + 2, len - 2, head[0] == 0xFE, &utf8);
+    if (st != DIAG_OK) return diag__error(err, st, "%s: out of memory", in->name);
+    text = utf8.data ? utf8.data : "";
+    text_len = utf8.len;
+  } else if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+    text += 3;
+    text_len -= 3;
+  } else if (!complete && len < 3 && memcmp(head, "\xEF\xBB\xBF", len) == 0) {
     return DIAG_OK; /* maybe a BOM split across chunks */
-  const char *text = (const char *)head + skip;
+  } else if (!complete && len == 1 && (head[0] == 0xFF || head[0] == 0xFE)) {
+    return DIAG_OK; /* maybe a UTF-16 BOM split across chunks */
+  }
   const diag__format *f = NULL;
   int binary = 0;
   char message[DIAG_ERROR_MESSAGE_SIZE];
-  switch (diag__detect_format(text, len - skip, complete, &f, &binary)) {
+  diag__detect_outcome outcome = diag__detect_format(text, text_len, complete, &f, &binary);
+  int blank = is_blank(text, text_len);
+  diag__buf_fini(&utf8);
+  switch (outcome) {
   case DIAG__NEED_MORE: return DIAG_OK;
   case DIAG__RECOGNISED:
     snprintf(message, sizeof message, "%s: %s", f->description, f->hint);
     return fail_input(in, err, DIAG_EUNSUPPORTED, message);
   case DIAG__UNKNOWN:
-    if (at_end && is_blank(text, len - skip)) {
+    if (at_end && blank) {
       in->state = DIAG__INPUT_ENDED; /* empty or blank: nothing to diagnose, nothing wrong */
       return DIAG_OK;
     }

@@ -27,8 +27,10 @@ static diag_status run_sample(diag_kb *kb, const struct diag_problem *p, const c
   diag_status st = diag_session_new(&s, kb, &kb->mem.hooks, err);
   if (st != DIAG_OK) return st;
   diag_input *in;
-  const char *source = p->nsymptoms ? p->symptoms[0].source->name : NULL;
-  st = diag_input_open(&in, s, "sample", source, err);
+  /* Samples are lines of the problem's first symptom source, read with the
+   * first format that writes that source. */
+  const diag__format *f = p->nsymptoms ? diag__source_format(p->symptoms[0].source) : NULL;
+  st = diag_input_open(&in, s, "sample", f ? f->name : NULL, err);
   for (size_t i = 0; st == DIAG_OK && i < p->ntest_header; i++)
     st = feed_line(in, p->test_header[i], err);
   if (st == DIAG_OK) st = feed_line(in, sample, err);

@@ -18,7 +18,7 @@ static void map_slots(struct diag_input *in, const diag_kb *kb, const diag_recor
   for (size_t i = 0; i < kb->nslots; i++) {
     const diag__slot *slot = &kb->slots[i];
     in->slot_columns[i] = NO_COLUMN;
-    if (slot->source != rec->format) continue;
+    if (slot->source != rec->format->source) continue;
     for (size_t c = 0; c < layout->count; c++) {
       if (diag__ci_equal(slot->name, slot->name_len, layout->defs[c].name,
                          layout->defs[c].name_len)) {
@@ -41,7 +41,8 @@ static int field_number(const diag__pred *p, const diag__span *f, int64_t *out) 
   return diag__value_int(f->ptr, f->len, out);
 }
 
-static int pred_holds(const diag__pred *p, const diag_record *rec, size_t column) {
+static int pred_holds(struct diag_session *s, const diag__pred *p, const diag_record *rec,
+                      size_t column) {
   int absent = column == NO_COLUMN || diag__record_absent(rec, column);
   if (p->op == DIAG__OP_EXISTS) return absent ? p->num == 0 : p->num != 0;
   if (absent) return 0;
@@ -55,6 +56,11 @@ static int pred_holds(const diag__pred *p, const diag_record *rec, size_t column
     return 0;
   case DIAG__OP_CONTAINS: return diag__ci_contains(f->ptr, f->len, p->str, p->str_len);
   case DIAG__OP_GLOB: return diag__glob_match(p->str, p->str_len, f->ptr, f->len);
+  case DIAG__OP_REGEX: {
+    int m = diag__regex_match(p->regex, s->regex, f->ptr, f->len);
+    if (m < 0) s->hits[DIAG_LIMIT_REGEX_STEPS]++;
+    return m > 0;
+  }
   case DIAG__OP_EQ_NUM: return field_number(p, f, &v) && v == p->num;
   case DIAG__OP_IN_NUM:
     if (!field_number(p, f, &v)) return 0;
@@ -70,10 +76,20 @@ static int pred_holds(const diag__pred *p, const diag_record *rec, size_t column
   return 0;
 }
 
-static int rule_holds(const diag__rule *rule, const struct diag_input *in, const diag_record *rec) {
+static int rule_holds(struct diag_session *s, const diag__rule *rule, const struct diag_input *in,
+                      const diag_record *rec) {
   for (size_t i = 0; i < rule->npreds; i++)
-    if (!pred_holds(&rule->preds[i], rec, in->slot_columns[rule->preds[i].slot])) return 0;
+    if (!pred_holds(s, &rule->preds[i], rec, in->slot_columns[rule->preds[i].slot])) return 0;
   return 1;
+}
+
+/* The line to cite: that of the field of the rule's first condition (KB
+ * authors put the decisive field first), for records spanning lines. */
+static uint64_t deciding_line(const struct diag_input *in, const diag__rule *rule,
+                              const diag_record *rec) {
+  if (!rec->field_lines || rule->npreds == 0) return rec->line;
+  size_t column = in->slot_columns[rule->preds[0].slot];
+  return column == NO_COLUMN ? rec->line : rec->field_lines[column];
 }
 
 /* Counts a match and keeps the record as evidence while there is room. */
@@ -100,7 +116,7 @@ static diag_status record_match(struct diag_session *s, struct diag_input *in, s
   if (!text) return diag__mem_failure(&s->mem);
   struct diag_evidence *e = &m->evidence[m->nevidence++];
   e->input = in->name;
-  e->line = rec->line;
+  e->line = deciding_line(in, m->rule, rec);
   e->end_line = rec->end_line;
   e->offset = rec->offset;
   e->text = text;
@@ -111,20 +127,20 @@ static diag_status record_match(struct diag_session *s, struct diag_input *in, s
 diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
                                 const diag_record *rec) {
   const diag_kb *kb = s->kb;
-  const diag__source_rules *rules = &kb->by_source[in->format_index];
+  const diag__source_rules *rules = &kb->by_source[in->source_index];
   if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
   if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
 
   for (size_t i = 0; i < rules->nbenign; i++) {
     const diag__rule *rule = rules->benign[i];
-    if (rule_holds(rule, in, rec)) {
+    if (rule_holds(s, rule, in, rec)) {
       s->dirty = 1;
       return record_match(s, in, &s->benign_matches[rule->global_index], rec);
     }
   }
   for (size_t i = 0; i < rules->nsymptoms; i++) {
     const diag__rule *rule = rules->symptoms[i];
-    if (!rule_holds(rule, in, rec)) continue;
+    if (!rule_holds(s, rule, in, rec)) continue;
     s->dirty = 1;
     diag_status st = record_match(s, in, &s->symptom_matches[rule->global_index], rec);
     if (st != DIAG_OK) return st;

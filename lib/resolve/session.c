@@ -7,7 +7,7 @@
 static const uint64_t default_limits[DIAG_LIMIT_COUNT] = {
     [DIAG_LIMIT_LINE_BYTES] = 65536,         [DIAG_LIMIT_EVIDENCE] = 5,
     [DIAG_LIMIT_UNPARSED_SAMPLES] = 10,      [DIAG_LIMIT_MEMORY_BYTES] = 256u * 1024 * 1024,
-    [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = 4096,
+    [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = 4096, [DIAG_LIMIT_REGEX_STEPS] = 100000,
 };
 
 static const char *const limit_names[DIAG_LIMIT_COUNT] = {
@@ -16,6 +16,7 @@ static const char *const limit_names[DIAG_LIMIT_COUNT] = {
     [DIAG_LIMIT_UNPARSED_SAMPLES] = "unparsed_samples",
     [DIAG_LIMIT_MEMORY_BYTES] = "memory_bytes",
     [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = "evidence_text_bytes",
+    [DIAG_LIMIT_REGEX_STEPS] = "regex_steps",
 };
 
 static const char *const reason_names[DIAG_UNPARSED_REASON_COUNT] = {
@@ -76,6 +77,11 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
         s->benign_matches[prob->benign[i].global_index].rule = &prob->benign[i];
     }
   }
+  if (kb && kb->nregex &&
+      diag__regex_scratch_new(&s->mem, s->limits[DIAG_LIMIT_REGEX_STEPS], &s->regex) != DIAG_OK) {
+    diag_session_free(s);
+    return diag__error(error, DIAG_ENOMEM, "out of memory creating a session");
+  }
   s->mem.budget = (size_t)s->limits[DIAG_LIMIT_MEMORY_BYTES];
   *out = s;
   return DIAG_OK;
@@ -119,6 +125,7 @@ DIAG_API void diag_session_free(diag_session *s) {
   diag__free(&s->mem, s->findings);
   diag__free(&s->mem, s->order);
   diag__free(&s->mem, s->benign_order);
+  diag__regex_scratch_free(s->regex);
   diag__mem mem = s->mem; /* the struct holding the hooks is itself freed */
   diag__free(&mem, s);
 }
@@ -135,6 +142,10 @@ DIAG_API diag_status diag_session_set_limit(diag_session *s, diag_limit which, u
   case DIAG_LIMIT_EVIDENCE:
   case DIAG_LIMIT_UNPARSED_SAMPLES:
     if (value > 1000000) return DIAG_EINVAL;
+    break;
+  case DIAG_LIMIT_REGEX_STEPS:
+    if (value < 100 || value > UINT32_MAX) return DIAG_EINVAL;
+    diag__regex_scratch_set_steps(s->regex, value);
     break;
   case DIAG_LIMIT_MEMORY_BYTES:
     if (value > SIZE_MAX) return DIAG_EINVAL;

@@ -54,7 +54,7 @@ struct diag_input {
   char *name;
   diag__input_state state;
   const diag__format *format; /* forced or detected; NULL until known */
-  size_t format_index;        /* its index in the format table, for the KB index */
+  size_t source_index;        /* its source's index in the source table, for the KB index */
   void *parser_state;
   diag__reader reader;
   diag__buf head; /* the first bytes, until the format is known */
@@ -93,7 +93,8 @@ struct diag_session {
   size_t nfindings;
   const struct diag_match **benign_order; /* benign rules that matched, KB order */
   size_t nbenign_matched;
-  int dirty; /* findings need recomputing */
+  int dirty;                  /* findings need recomputing */
+  diag__regex_scratch *regex; /* match state for KB regexes; NULL when the KB has none */
 };
 
 /* Matches one parsed record against the KB: benign rules first, then

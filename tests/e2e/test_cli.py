@@ -124,6 +124,15 @@ class Contract(unittest.TestCase):
         self.assertEqual(strip(lf), strip(crlf))
         self.assertEqual(crlf["inputs"][0]["unparsed"], 0)
 
+    def test_utf16_input(self):
+        code, doc, _ = run_json(fixture("article_utf16le.log"))
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        [e] = f["symptoms"][0]["evidence"]
+        self.assertEqual(e["line"], 2)
+        self.assertTrue(e["text"].endswith("401 5 0"))
+        self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
     def test_fields_change_mid_file(self):
         path = fixture("fields_change.log")
         code, doc, _ = run_json(path)

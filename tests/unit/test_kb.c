@@ -242,7 +242,7 @@ static void test_invalid_fixtures(void **state) {
 
 static const char *slot_name(const diag_kb *kb, const diag__pred *p) {
   assert_true(p->slot < kb->nslots);
-  assert_ptr_equal(kb->slots[p->slot].source, &diag__format_w3c);
+  assert_ptr_equal(kb->slots[p->slot].source, &diag__source_w3c);
   return kb->slots[p->slot].name;
 }
 
@@ -328,7 +328,7 @@ static void test_full_structure(void **state) {
   assert_int_equal(p->nsymptoms, 3);
   const diag__rule *s = &p->symptoms[0];
   assert_string_equal(s->id, "proppatch-401-5");
-  assert_ptr_equal(s->source, &diag__format_w3c);
+  assert_ptr_equal(s->source, &diag__source_w3c);
   assert_ptr_equal(s->problem, p);
   assert_true(s->weight > 0.6499 && s->weight < 0.6501);
   assert_int_equal(s->required, 1);
@@ -343,7 +343,7 @@ static void test_full_structure(void **state) {
 
   /* Symptom 1: comparisons, IN lists, code spellings. */
   s = &p->symptoms[1];
-  assert_ptr_equal(s->source, &diag__format_w3c); /* written W3C */
+  assert_ptr_equal(s->source, &diag__source_w3c); /* written W3C */
   assert_int_equal(s->required, 0);
   assert_true(s->weight > 0.2999 && s->weight < 0.3001);
   assert_int_equal(s->npreds, 7);
@@ -407,7 +407,7 @@ static void test_full_structure(void **state) {
   assert_int_equal(q->index, 1);
   assert_int_equal(kb->nsymptoms, 4);
   assert_int_equal(kb->nbenign, 1);
-  const diag__source_rules *w = &kb->by_source[diag__format_index(&diag__format_w3c)];
+  const diag__source_rules *w = &kb->by_source[diag__source_index(&diag__source_w3c)];
   assert_int_equal(w->nsymptoms, 4);
   assert_int_equal(w->nbenign, 1);
   for (size_t i = 0; i < 3; i++) {
@@ -418,8 +418,8 @@ static void test_full_structure(void **state) {
   assert_int_equal(q->symptoms[0].global_index, 3);
   assert_ptr_equal(w->benign[0], b);
   assert_int_equal(b->global_index, 0);
-  for (size_t i = 0; i < diag__format_table_count; i++)
-    if (diag__format_table[i] != &diag__format_w3c) assert_int_equal(kb->by_source[i].nsymptoms, 0);
+  for (size_t i = 0; i < diag__source_table_count; i++)
+    if (diag__source_table[i] != &diag__source_w3c) assert_int_equal(kb->by_source[i].nsymptoms, 0);
   diag_kb_free(kb);
 }
 

@@ -246,28 +246,79 @@ static void test_bom(void **state) {
   collector_free(&c);
 }
 
-static void test_utf16_bom(void **state) {
+/* UTF-16 input is transcoded: "ab\r\n" + U+00E9 + U+1F600 (a surrogate pair)
+ * + "\n" + "z" with no final LF. */
+static void test_utf16_transcoded(void **state) {
   (void)state;
-  static const char le[] = "\xFF\xFE#\0F\0";
-  static const char be[] = "\xFE\xFF\0#\0F";
-  diag__mem mem;
-  diag__reader r;
+  static const char le[] = "\xFF\xFE"
+                           "a\0b\0\r\0\n\0"
+                           "\xE9\0"
+                           "\x3D\xD8\x00\xDE"
+                           "\n\0"
+                           "z\0";
+  static const char be[] = "\xFE\xFF"
+                           "\0a\0b\0\r\0\n"
+                           "\0\xE9"
+                           "\xD8\x3D\xDE\x00"
+                           "\0\n"
+                           "\0z";
+  static const size_t whole[] = {0};
+  const char *inputs[2] = {le, be};
+  for (int k = 0; k < 2; k++) {
+    collector c = {0};
+    read_all(inputs[k], sizeof le - 1, 100, whole, 1, &c);
+    assert_int_equal(c.count, 3);
+    assert_line(&c, 0, "ab", 2, 1, 2, 0);
+    assert_line(&c, 1, "\xC3\xA9\xF0\x9F\x98\x80", 6, 2, 10, 0); /* offsets count input bytes */
+    assert_line(&c, 2, "z", 1, 3, 18, 0);
+    collector_free(&c);
+    check_all_splits(inputs[k], sizeof le - 1, 100);
+  }
+}
+
+/* Unpaired surrogates and a stray last byte become U+FFFD. */
+static void test_utf16_bad_units(void **state) {
+  (void)state;
+  static const char lone[] = "\xFF\xFE"
+                             "\x00\xDC"
+                             "a\0"
+                             "\x3D\xD8"
+                             "\n\0"
+                             "\x3D\xD8"
+                             "b";
+  static const size_t whole[] = {0};
   collector c = {0};
-  size_t used = 99;
-  assert_int_equal(diag__mem_init(&mem, NULL), DIAG_OK);
-  diag__reader_init(&r, &mem, 100);
-  assert_int_equal(diag__reader_feed(&r, le, 1, collect, &c, &used), DIAG_OK);
-  assert_int_equal(used, 1); /* held until the second byte decides */
-  assert_int_equal(diag__reader_feed(&r, le + 1, 5, collect, &c, &used), DIAG_EUNSUPPORTED);
-  assert_int_equal(r.encoding, DIAG__ENC_UTF16LE);
-  assert_int_equal(diag__reader_feed(&r, le, 6, collect, &c, &used), DIAG_EUNSUPPORTED);
-  assert_int_equal(diag__reader_end(&r, collect, &c), DIAG_EUNSUPPORTED);
-  diag__reader_fini(&r);
-  diag__reader_init(&r, &mem, 100);
-  assert_int_equal(diag__reader_feed(&r, be, 6, collect, &c, &used), DIAG_EUNSUPPORTED);
-  assert_int_equal(r.encoding, DIAG__ENC_UTF16BE);
-  diag__reader_fini(&r);
-  assert_int_equal(c.count, 0);
+  read_all(lone, sizeof lone - 1, 100, whole, 1, &c);
+  assert_int_equal(c.count, 2);
+  assert_line(&c, 0,
+              "\xEF\xBF\xBD"
+              "a"
+              "\xEF\xBF\xBD",
+              7, 1, 2, 0);
+  assert_line(&c, 1, "\xEF\xBF\xBD\xEF\xBF\xBD", 6, 2, 10, 0);
+  collector_free(&c);
+  check_all_splits(lone, sizeof lone - 1, 100);
+}
+
+/* The line limit counts UTF-8 bytes; the rest of an over-long line is skipped. */
+static void test_utf16_long_line(void **state) {
+  (void)state;
+  char data[2 + 2 * 300 + 4];
+  data[0] = '\xFF';
+  data[1] = '\xFE';
+  for (int i = 0; i < 300; i++) {
+    data[2 + 2 * i] = 'x';
+    data[3 + 2 * i] = 0;
+  }
+  memcpy(data + 602, "\n\0y\0", 4);
+  static const size_t sevens[] = {7};
+  collector c = {0};
+  read_all(data, sizeof data, 64, sevens, 1, &c);
+  assert_int_equal(c.count, 2);
+  assert_int_equal(c.lines[0].too_long, 1);
+  assert_int_equal(c.lines[0].len, 64);
+  assert_line(&c, 1, "y", 1, 2, 604, 0);
+  collector_free(&c);
 }
 
 static void test_exact_and_one_over(void **state) {
@@ -452,7 +503,8 @@ int main(void) {
       cmocka_unit_test(test_sample_lines),       cmocka_unit_test(test_splits_generous_limit),
       cmocka_unit_test(test_splits_tight_limit), cmocka_unit_test(test_cr_at_limit),
       cmocka_unit_test(test_crlf_equals_lf),     cmocka_unit_test(test_bom),
-      cmocka_unit_test(test_utf16_bom),          cmocka_unit_test(test_exact_and_one_over),
+      cmocka_unit_test(test_utf16_transcoded),   cmocka_unit_test(test_utf16_bad_units),
+      cmocka_unit_test(test_utf16_long_line),    cmocka_unit_test(test_exact_and_one_over),
       cmocka_unit_test(test_huge_line),          cmocka_unit_test(test_final_line_and_empty_input),
       cmocka_unit_test(test_zero_copy),          cmocka_unit_test(test_callback_stop),
       cmocka_unit_test(test_alloc_failure),

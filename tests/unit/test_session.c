@@ -468,6 +468,33 @@ static void test_kb_samples(void **state) {
   diag_kb_free(kb);
 }
 
+static void test_regex_conditions(void **state) {
+  (void)state;
+  /* A working pattern, and one built to backtrack catastrophically. */
+  diag_kb *kb = kb_from(
+      HEADER PROBLEM("p", SYMPTOM("drafts", "{cs-uri-stem: {regex: '^/exchange/[^/]+/drafts/[0-9a-f]{32}\\.eml$'}}", "0.9", "true")
+                              SYMPTOM("evil", "{cs-username: {regex: '^(a+)+$'}}", "0.1", "false"),
+                     ""));
+  diag_session *s;
+  assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
+  assert_int_equal(diag_session_set_limit(s, DIAG_LIMIT_REGEX_STEPS, 10), DIAG_EINVAL);
+  assert_int_equal(diag_session_set_limit(s, DIAG_LIMIT_REGEX_STEPS, 10000), DIAG_OK);
+  char line[512];
+  snprintf(line, sizeof line,
+           "2009-01-15 06:54:30 10.3.13.56 PROPPATCH /Exchange/DuetRH/Drafts/"
+           "abea3f82f455447285ce821d66d7e3a4.EML - 80 %s 10.16.0.95 - 401 5 0\n",
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
+  feed_all(s, "x", line, strlen(line));
+  assert_int_equal(diag_session_finding_count(s), 1);
+  const diag_finding *f = diag_session_finding_at(s, 0);
+  assert_int_equal(diag_finding_symptom_count(f), 1); /* the evil one gave up, bounded */
+  assert_string_equal(diag_match_rule(diag_finding_symptom_at(f, 0)), "drafts");
+  assert_int_equal(diag_session_limit_hits(s, DIAG_LIMIT_REGEX_STEPS), 1);
+  assert_string_equal(diag_limit_name(DIAG_LIMIT_REGEX_STEPS), "regex_steps");
+  diag_session_free(s);
+  diag_kb_free(kb);
+}
+
 static void test_error_struct_respects_its_size(void **state) {
   (void)state;
   /* A caller compiled against a smaller struct: nothing past `size` is written. */
@@ -498,6 +525,7 @@ int main(void) {
       cmocka_unit_test(test_allocation_failure_at_every_step),
       cmocka_unit_test(test_memory_budget),
       cmocka_unit_test(test_kb_samples),
+      cmocka_unit_test(test_regex_conditions),
       cmocka_unit_test(test_error_struct_respects_its_size),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

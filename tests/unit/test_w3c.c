@@ -644,7 +644,7 @@ static void test_detect(void **state) {
 /* ---- the catalogue -------------------------------------------------- */
 
 static diag_type cat(const char *name, int64_t *unit) {
-  return diag__format_field_type(&diag__format_w3c, name, strlen(name), unit);
+  return diag__source_field_type(&diag__source_w3c, name, strlen(name), unit);
 }
 
 static void test_catalogue(void **state) {
@@ -652,8 +652,8 @@ static void test_catalogue(void **state) {
   int64_t unit = -1;
   assert_string_equal(diag__format_w3c.name, "w3c");
   assert_int_equal(diag__format_w3c.supported, 1);
-  assert_string_equal(diag__format_w3c.null_token, "-");
-  assert_int_equal(diag__format_w3c.plus_for_space, 1);
+  assert_string_equal(diag__source_w3c.null_token, "-");
+  assert_int_equal(diag__source_w3c.plus_for_space, 1);
   assert_ptr_equal(diag__format_find("W3C"), &diag__format_w3c);
   assert_int_equal(cat("cs-method", NULL), DIAG_TYPE_STRING);
   assert_int_equal(cat("SC-STATUS", NULL), DIAG_TYPE_INT);
@@ -663,8 +663,8 @@ static void test_catalogue(void **state) {
   assert_int_equal(cat("time", NULL), DIAG_TYPE_TIME);
   assert_int_equal(cat("time-taken", &unit), DIAG_TYPE_DURATION);
   assert_int_equal(unit, 1000000);
-  for (size_t i = 0; i < diag__format_w3c.nfields; i++)
-    assert_int_equal(strlen(diag__format_w3c.fields[i].name), diag__format_w3c.fields[i].name_len);
+  for (size_t i = 0; i < diag__source_w3c.nfields; i++)
+    assert_int_equal(strlen(diag__source_w3c.fields[i].name), diag__source_w3c.fields[i].name_len);
   /* open names, by syntax */
   static const char *const open[] = {"cs(User-Agent)",  "sc(Content-Type)", "CS(x)",  "rs(Via)",
                                      "x-forwarded-for", "X-Custom_1",       "c(Foo)", "sr(A.b)"};
