@@ -62,8 +62,16 @@ static void evidence(diag__writer *w, const diag_match *m, int indent) {
     diag__put(w, ":", 1);
     diag__put_u64(w, diag_evidence_line(e));
     diag__put(w, ": ", 2);
-    diag__put_text_safe(w, text, len);
-    diag__put(w, "\n", 1);
+    /* A record spanning lines (an event block) keeps its lines, indented. */
+    const char *end = text + len;
+    for (const char *p = text;;) {
+      const char *nl = memchr(p, '\n', (size_t)(end - p));
+      diag__put_text_safe(w, p, nl ? (size_t)(nl - p) : (size_t)(end - p));
+      diag__put(w, "\n", 1);
+      if (!nl) break;
+      for (int k = 0; k < indent + 4; k++) diag__put(w, " ", 1);
+      p = nl + 1;
+    }
   }
   if (diag_match_count(m) > n) {
     for (int k = 0; k < indent; k++)
