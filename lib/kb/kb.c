@@ -36,6 +36,7 @@ static void free_rules(diag__mem *mem, diag__rule *rules, size_t n) {
       diag__regex_free(p->regex);
     }
     diag__free(mem, r->preds);
+    diag__free(mem, r->order);
     diag__free(mem, r->id);
     diag__free(mem, r->why);
   }
@@ -79,6 +80,7 @@ static void free_index(diag__mem *mem, diag__source_rules *by_source) {
   for (size_t i = 0; i < diag__source_table_count; i++) {
     diag__free(mem, by_source[i].benign);
     diag__free(mem, by_source[i].symptoms);
+    diag__free(mem, (void *)by_source[i].gate);
   }
   diag__free(mem, by_source);
 }
@@ -120,6 +122,133 @@ diag_status diag__kb_intern_slot(diag_kb *kb, const diag__source *source, const 
   kb->slots[kb->nslots].name = copy;
   kb->slots[kb->nslots].name_len = len;
   *slot = kb->nslots++;
+  return DIAG_OK;
+}
+
+/* ---- what makes matching fast ------------------------------------- */
+
+/* How much a condition costs to test, cheapest first: a number is parsed
+ * from a few digits and is the most selective test in a log (a status);
+ * `exists` is cheaper still but rarely decides; then string comparisons;
+ * then scans of the whole field; a regex last. */
+static int cost_class(diag__op op) {
+  switch (op) {
+  case DIAG__OP_EQ_NUM:
+  case DIAG__OP_IN_NUM:
+  case DIAG__OP_GT:
+  case DIAG__OP_GE:
+  case DIAG__OP_LT:
+  case DIAG__OP_LE: return 0;
+  case DIAG__OP_EXISTS: return 1;
+  case DIAG__OP_EQ_STR:
+  case DIAG__OP_IN_STR: return 2;
+  case DIAG__OP_CONTAINS:
+  case DIAG__OP_GLOB: return 3;
+  case DIAG__OP_REGEX: break;
+  }
+  return 4;
+}
+
+/* Sets r->order (once: a rule never changes after loading). A record is
+ * rejected by its first failing condition, so trying the cheap ones first
+ * means a glob or a regex runs only on records that passed the rest. */
+static diag_status order_rule(diag__mem *mem, diag__rule *r) {
+  if (r->order || r->npreds == 0) return DIAG_OK;
+  size_t *order = diag__calloc(mem, r->npreds, sizeof *order);
+  if (!order) return diag__mem_failure(mem);
+  size_t n = 0;
+  for (int cost = 0; cost <= 4; cost++)
+    for (size_t i = 0; i < r->npreds; i++)
+      if (cost_class(r->preds[i].op) == cost) order[n++] = i;
+  r->order = order;
+  return DIAG_OK;
+}
+
+/* A condition that can gate a source: it fails on an absent field and
+ * accepts only listed values. */
+static int gates(const diag__pred *p) {
+  return p->op == DIAG__OP_EQ_NUM || p->op == DIAG__OP_IN_NUM || p->op == DIAG__OP_EQ_STR ||
+         p->op == DIAG__OP_IN_STR;
+}
+
+/* r's gating condition on slot, or NULL. */
+static const diag__pred *gate_pred(const diag__rule *r, size_t slot) {
+  for (size_t i = 0; i < r->npreds; i++)
+    if (r->preds[i].slot == slot && gates(&r->preds[i])) return &r->preds[i];
+  return NULL;
+}
+
+static int same_strings(const diag__pred *a, const diag__pred *b) {
+  if (a->nstrs != b->nstrs) return 0;
+  for (size_t i = 0; i < a->nstrs; i++)
+    if (!diag__ci_equal(a->strs[i], a->str_lens[i], b->strs[i], b->str_lens[i])) return 0;
+  return 1;
+}
+
+/* Whether two gating conditions on one slot accept the same values. */
+static int same_condition(const diag__pred *a, const diag__pred *b) {
+  if (a->op != b->op || a->type != b->type) return 0;
+  switch (a->op) {
+  case DIAG__OP_EQ_NUM: return a->num == b->num;
+  case DIAG__OP_IN_NUM:
+    return a->nnums == b->nnums && memcmp(a->nums, b->nums, a->nnums * sizeof *a->nums) == 0;
+  case DIAG__OP_EQ_STR: return diag__ci_equal(a->str, a->str_len, b->str, b->str_len);
+  case DIAG__OP_IN_STR: return same_strings(a, b);
+  default: return 0;
+  }
+}
+
+/* Rule i of a source: its benign rules, then its symptoms. */
+static diag__rule *source_rule(const diag__source_rules *s, size_t i) {
+  return i < s->nbenign ? s->benign[i] : s->symptoms[i - s->nbenign];
+}
+
+/* Collects into gate the distinct gating conditions the rules of s have
+ * on slot and returns how many there are, or 0 when some rule has none
+ * (then slot cannot gate). */
+static size_t gate_conditions(const diag__source_rules *s, size_t slot, const diag__pred **gate) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->nbenign + s->nsymptoms; i++) {
+    const diag__pred *p = gate_pred(source_rule(s, i), slot);
+    if (!p) return 0;
+    size_t j = 0;
+    while (j < n && !same_condition(gate[j], p))
+      j++;
+    if (j == n) gate[n++] = p;
+  }
+  return n;
+}
+
+/* Finds the gate of one source (see diag__source_rules): of the slots that
+ * every rule tests with a gating condition, the one with the fewest
+ * distinct conditions (each costs a test per record), a numeric one on a
+ * tie. No gate is not an error: the matcher then tries every rule. */
+static diag_status build_gate(diag__mem *mem, diag__source_rules *s) {
+  size_t nrules = s->nbenign + s->nsymptoms;
+  if (nrules == 0) return DIAG_OK;
+  const diag__pred **gate = diag__calloc(mem, nrules, sizeof *gate);
+  if (!gate) return diag__mem_failure(mem);
+  const diag__rule *first = source_rule(s, 0); /* a gate slot is one of its slots */
+  size_t best_slot = SIZE_MAX, best_n = 0;
+  int best_numeric = 0;
+  for (size_t k = 0; k < first->npreds; k++) {
+    const diag__pred *p = &first->preds[k];
+    if (!gates(p)) continue;
+    size_t n = gate_conditions(s, p->slot, gate);
+    int numeric = p->op == DIAG__OP_EQ_NUM || p->op == DIAG__OP_IN_NUM;
+    if (n && (best_slot == SIZE_MAX || n < best_n || (n == best_n && numeric && !best_numeric))) {
+      best_slot = p->slot;
+      best_n = n;
+      best_numeric = numeric;
+    }
+  }
+  if (best_slot == SIZE_MAX) {
+    diag__free(mem, (void *)gate);
+    return DIAG_OK;
+  }
+  s->ngate = gate_conditions(s, best_slot, gate);
+  s->gate = gate;
+  s->gate_slot = best_slot;
   return DIAG_OK;
 }
 
@@ -177,6 +306,15 @@ diag_status diag__kb_index(diag_kb *kb) {
       for (size_t k = 0; k < r->npreds; k++)
         nregex += r->preds[k].op == DIAG__OP_REGEX;
       s->benign[s->nbenign++] = r;
+    }
+  }
+  for (size_t f = 0; f < nformats; f++) {
+    diag_status st = build_gate(&kb->mem, &idx[f]);
+    for (size_t i = 0; st == DIAG_OK && i < idx[f].nbenign + idx[f].nsymptoms; i++)
+      st = order_rule(&kb->mem, source_rule(&idx[f], i));
+    if (st != DIAG_OK) {
+      free_index(&kb->mem, idx);
+      return st;
     }
   }
   free_index(&kb->mem, kb->by_source);

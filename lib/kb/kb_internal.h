@@ -52,6 +52,10 @@ typedef struct diag__rule {
   char *why;     /* benign rules only */
   struct diag_problem *problem;
   size_t global_index; /* 0.. kb->nsymptoms-1 for symptoms, 0.. kb->nbenign-1 for benign */
+  /* The order in which the matcher tries preds (indexes into preds),
+   * cheapest condition first; built by diag__kb_index. preds keeps the
+   * order the author wrote, which evidence relies on. */
+  size_t *order;
 } diag__rule;
 
 struct diag_resolution {
@@ -109,6 +113,14 @@ typedef struct diag__source_rules {
   size_t nbenign;
   diag__rule **symptoms;
   size_t nsymptoms;
+  /* The gate, a prefilter: when every rule of the source requires one
+   * field (gate_slot) to equal one of a few values, a record whose field
+   * satisfies none of the distinct conditions in `gate` can match no rule
+   * and is passed over after that one check. NULL when the rules share no
+   * such field. */
+  const diag__pred **gate;
+  size_t ngate;
+  size_t gate_slot;
 } diag__source_rules;
 
 struct diag_kb {

@@ -84,6 +84,12 @@ const diag__format *const diag__format_table[] = {
     &format_gif,
     &format_pdf,
     /* 2. supported, most specific first */
+    /* WindowsUpdate.log before W3C: a pasted legacy line of 13 words
+     * would otherwise pass for headerless IIS 6 data. */
+    &diag__format_windowsupdate,
+    &diag__format_windowsupdate_etw,
+    &diag__format_procmon_csv,
+    &diag__format_procmon_paste,
     &diag__format_w3c,
 };
 const size_t diag__format_table_count = sizeof diag__format_table / sizeof diag__format_table[0];
@@ -98,6 +104,8 @@ const diag__format *diag__format_find(const char *name) {
 
 const diag__source *const diag__source_table[] = {
     &diag__source_w3c,
+    &diag__source_windowsupdate,
+    &diag__source_procmon,
 };
 const size_t diag__source_table_count = sizeof diag__source_table / sizeof diag__source_table[0];
 

@@ -107,5 +107,11 @@ diag__detect_outcome diag__detect_format(const char *head, size_t len, int compl
 /* Individual sources and formats (defined in their own files). */
 extern const diag__source diag__source_w3c;
 extern const diag__format diag__format_w3c;
+extern const diag__source diag__source_procmon;
+extern const diag__format diag__format_procmon_csv;
+extern const diag__format diag__format_procmon_paste;
+extern const diag__source diag__source_windowsupdate;
+extern const diag__format diag__format_windowsupdate;
+extern const diag__format diag__format_windowsupdate_etw;
 
 #endif

@@ -346,21 +346,89 @@ static diag_status directive(w3c_state *st, const diag__sink *sink, const diag__
   return set_fields(st, v, vn);
 }
 
+/* ---- splitting a data line ------------------------------------------ */
+
+/* A data line is split in one pass. Calling memchr once per separator
+ * cost more in call overhead than in scanning (17 calls on a 180-byte IIS
+ * line, about 400 instructions), so where SSE2 is there (all of x86-64,
+ * so no run-time check) 64 bytes at a time are compared with the
+ * separator into a bit mask, and each separator found costs a few
+ * instructions. Elsewhere, and for lines under 64 bytes, memchr finds the
+ * separators one by one. */
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define W3C_SPLIT_SSE2 1
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#endif
+#endif
+
+/* The fields found so far. */
+typedef struct splitter {
+  diag__span *next;  /* the field being read */
+  diag__span *last;  /* the layout's last field, which ends at the line's end */
+  const char *field; /* where the field being read starts */
+} splitter;
+
+/* Ends the field being read at the separator q; 0 when the line has more
+ * fields than the layout. */
+static inline int close_field(splitter *sp, const char *q) {
+  if (sp->next == sp->last) return 0;
+  sp->next->ptr = sp->field;
+  sp->next->len = (size_t)(q - sp->field);
+  sp->next++;
+  sp->field = q + 1;
+  return 1;
+}
+
+#ifdef W3C_SPLIT_SSE2
+static inline size_t lowest_bit(uint64_t mask) { /* mask != 0 */
+#if defined(_MSC_VER) && !defined(__clang__)
+  unsigned long i;
+  _BitScanForward64(&i, mask);
+  return i;
+#else
+  return (unsigned)__builtin_ctzll(mask);
+#endif
+}
+
+/* Bit k set where p[k] == sep, for the 64 bytes at p. */
+static inline uint64_t sep_mask64(const char *p, char sep) {
+  const __m128i needle = _mm_set1_epi8(sep);
+  uint64_t mask = 0;
+  for (int i = 0; i < 4; i++) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+    uint64_t bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, needle));
+    mask |= bits << (16 * i);
+  }
+  return mask;
+}
+#endif
+
 /* Splits p[0..n) on single sep bytes into spans; 0 when the count is not
  * exactly `count`. */
 static int split(const char *p, size_t n, char sep, diag__span *spans, size_t count) {
-  const char *end = p + n;
-  size_t i = 0;
-  for (;;) {
-    const char *q = memchr(p, sep, (size_t)(end - p));
-    if (i == count) return 0;
-    spans[i].ptr = p;
-    spans[i].len = q ? (size_t)(q - p) : (size_t)(end - p);
-    i++;
-    if (!q) break;
-    p = q + 1;
+  splitter sp = {spans, spans + count - 1, p};
+  size_t at = 0; /* bytes scanned */
+#ifdef W3C_SPLIT_SSE2
+  while (n >= 64 && at < n) {
+    /* The last block ends at the line's end and overlaps the one before,
+     * so nothing past the line is read; the bytes of it already scanned
+     * are masked off. */
+    size_t block = n - at >= 64 ? at : n - 64;
+    const char *base = p + block;
+    uint64_t mask = sep_mask64(base, sep) & (~(uint64_t)0 << (at - block));
+    for (; mask; mask &= mask - 1)
+      if (!close_field(&sp, base + lowest_bit(mask))) return 0;
+    at = block + 64;
   }
-  return i == count;
+#endif
+  for (const char *q; at < n && (q = memchr(p + at, sep, n - at)) != NULL; at = (size_t)(q - p) + 1)
+    if (!close_field(&sp, q)) return 0;
+  if (sp.next != sp.last) return 0; /* fewer fields than the layout */
+  sp.last->ptr = sp.field;
+  sp.last->len = (size_t)(p + n - sp.field);
+  return 1;
 }
 
 static diag_status emit(const diag__sink *sink, const diag__line *line, const diag__layout *layout,

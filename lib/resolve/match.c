@@ -3,7 +3,13 @@
  * Benign rules of the record's source run first: a record that matches one
  * is set aside under that rule and never counts toward any symptom. Then
  * every symptom of the source is tried. Fields are typed only when a
- * predicate asks for them. */
+ * predicate asks for them.
+ *
+ * This runs for every record, and almost every record matches nothing, so
+ * the work goes into rejecting quickly: the source's gate (a field all its
+ * rules test for equality, such as sc-status) turns most records away
+ * after one field, and each rule tries its cheapest conditions first (both
+ * built by diag__kb_index). */
 #include <string.h>
 
 #include "../core/text.h"
@@ -28,11 +34,46 @@ static void map_slots(struct diag_input *in, const diag_kb *kb, const diag_recor
     }
   }
   in->slot_layout_id = layout->id;
+  const char *null = rec->format->source->null_token;
+  in->null_token = null;
+  in->null_len = null ? strlen(null) : 0;
 }
 
-/* Reads a numeric field the way its declared type says. */
-static int field_number(const diag__pred *p, const diag__span *f, int64_t *out) {
-  if (p->type == DIAG_TYPE_CODE) {
+/* Whether a field is absent: empty, or the null token (what
+ * diag__record_absent says, without measuring the token each time). With
+ * no token null_len is 0, which only an empty field has. The token is a
+ * byte or two, too short for a call to memcmp to pay. */
+static int field_absent(const struct diag_input *in, const diag__span *f) {
+  if (f->len == 0) return 1;
+  if (f->len != in->null_len) return 0;
+  for (size_t i = 0; i < f->len; i++)
+    if (f->ptr[i] != in->null_token[i]) return 0;
+  return 1;
+}
+
+static int is_numeric(diag__op op) {
+  return op == DIAG__OP_EQ_NUM || op == DIAG__OP_IN_NUM || op == DIAG__OP_GT || op == DIAG__OP_GE ||
+         op == DIAG__OP_LT || op == DIAG__OP_LE;
+}
+
+/* Reads a present numeric field the way its declared type says. */
+static int read_number(diag_type type, const diag__span *f, int64_t *out) {
+  /* Numbers in logs are mostly plain runs of digits (statuses, sizes,
+   * decimal codes): those are read here, since the general parsers cost
+   * more in their call and their sign and prefix checks than in the
+   * digits. 19 digits cannot overflow 64 bits. Anything else (a sign,
+   * hex, a value out of range) takes the general path. */
+  if (f->len <= 19) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (unsigned d; i < f->len && (d = (unsigned)((unsigned char)f->ptr[i] - '0')) <= 9; i++)
+      v = v * 10 + d;
+    if (i == f->len && v <= (type == DIAG_TYPE_CODE ? UINT32_MAX : INT64_MAX)) {
+      *out = (int64_t)v;
+      return 1;
+    }
+  }
+  if (type == DIAG_TYPE_CODE) {
     uint32_t v;
     if (!diag__value_code(f->ptr, f->len, &v)) return 0;
     *out = v;
@@ -41,13 +82,28 @@ static int field_number(const diag__pred *p, const diag__span *f, int64_t *out) 
   return diag__value_int(f->ptr, f->len, out);
 }
 
-static int pred_holds(struct diag_session *s, const diag__pred *p, const diag_record *rec,
-                      size_t column) {
-  int absent = column == NO_COLUMN || diag__record_absent(rec, column);
-  if (p->op == DIAG__OP_EXISTS) return absent ? p->num == 0 : p->num != 0;
-  if (absent) return 0;
-  const diag__span *f = &rec->fields[column];
-  int64_t v;
+/* Whether the numeric condition p holds on the value v. */
+static int number_holds(const diag__pred *p, int64_t v) {
+  switch (p->op) {
+  case DIAG__OP_EQ_NUM: return v == p->num;
+  case DIAG__OP_IN_NUM:
+    for (size_t i = 0; i < p->nnums; i++)
+      if (v == p->nums[i]) return 1;
+    return 0;
+  case DIAG__OP_GT: return v > p->num;
+  case DIAG__OP_GE: return v >= p->num;
+  case DIAG__OP_LT: return v < p->num;
+  case DIAG__OP_LE: return v <= p->num;
+  default: return 0;
+  }
+}
+
+/* Whether p holds on the field f, which is present. */
+static int value_holds(struct diag_session *s, const diag__pred *p, const diag__span *f) {
+  if (is_numeric(p->op)) {
+    int64_t v;
+    return read_number(p->type, f, &v) && number_holds(p, v);
+  }
   switch (p->op) {
   case DIAG__OP_EQ_STR: return diag__ci_equal(f->ptr, f->len, p->str, p->str_len);
   case DIAG__OP_IN_STR:
@@ -61,26 +117,46 @@ static int pred_holds(struct diag_session *s, const diag__pred *p, const diag_re
     if (m < 0) s->hits[DIAG_LIMIT_REGEX_STEPS]++;
     return m > 0;
   }
-  case DIAG__OP_EQ_NUM: return field_number(p, f, &v) && v == p->num;
-  case DIAG__OP_IN_NUM:
-    if (!field_number(p, f, &v)) return 0;
-    for (size_t i = 0; i < p->nnums; i++)
-      if (v == p->nums[i]) return 1;
-    return 0;
-  case DIAG__OP_GT: return field_number(p, f, &v) && v > p->num;
-  case DIAG__OP_GE: return field_number(p, f, &v) && v >= p->num;
-  case DIAG__OP_LT: return field_number(p, f, &v) && v < p->num;
-  case DIAG__OP_LE: return field_number(p, f, &v) && v <= p->num;
-  case DIAG__OP_EXISTS: break;
+  case DIAG__OP_EXISTS: return p->num != 0;
+  default: return 0; /* the numeric ones, above */
   }
-  return 0;
+}
+
+static int pred_holds(struct diag_session *s, const struct diag_input *in, const diag__pred *p,
+                      const diag_record *rec, size_t column) {
+  if (column == NO_COLUMN || field_absent(in, &rec->fields[column]))
+    return p->op == DIAG__OP_EXISTS && p->num == 0;
+  return value_holds(s, p, &rec->fields[column]);
 }
 
 static int rule_holds(struct diag_session *s, const diag__rule *rule, const struct diag_input *in,
                       const diag_record *rec) {
-  for (size_t i = 0; i < rule->npreds; i++)
-    if (!pred_holds(s, &rule->preds[i], rec, in->slot_columns[rule->preds[i].slot])) return 0;
+  for (size_t i = 0; i < rule->npreds; i++) {
+    const diag__pred *p = &rule->preds[rule->order[i]];
+    if (!pred_holds(s, in, p, rec, in->slot_columns[p->slot])) return 0;
+  }
   return 1;
+}
+
+/* Whether a record gets past its source's gate: when it does not, every
+ * rule has a condition it fails and none need be tried. */
+static int gate_open(struct diag_session *s, const diag__source_rules *rules,
+                     const struct diag_input *in, const diag_record *rec) {
+  if (!rules->gate) return 1;
+  size_t column = in->slot_columns[rules->gate_slot];
+  /* Gating conditions all fail on an absent field. */
+  if (column == NO_COLUMN || field_absent(in, &rec->fields[column])) return 0;
+  const diag__span *f = &rec->fields[column];
+  if (is_numeric(rules->gate[0]->op)) { /* then all are, on one field: read it once */
+    int64_t v;
+    if (!read_number(rules->gate[0]->type, f, &v)) return 0;
+    for (size_t i = 0; i < rules->ngate; i++)
+      if (number_holds(rules->gate[i], v)) return 1;
+    return 0;
+  }
+  for (size_t i = 0; i < rules->ngate; i++)
+    if (value_holds(s, rules->gate[i], f)) return 1;
+  return 0;
 }
 
 /* The line to cite: that of the field of the rule's first condition (KB
@@ -130,6 +206,7 @@ diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
   const diag__source_rules *rules = &kb->by_source[in->source_index];
   if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
   if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
+  if (!gate_open(s, rules, in, rec)) return DIAG_OK;
 
   for (size_t i = 0; i < rules->nbenign; i++) {
     const diag__rule *rule = rules->benign[i];

@@ -71,6 +71,10 @@ struct diag_input {
    * recomputed only when the layout id changes. */
   size_t *slot_columns;
   uint64_t slot_layout_id;
+  /* The source's null token ("-", absent field) and its length, set with
+   * slot_columns so the matcher need not measure it for every field. */
+  const char *null_token;
+  size_t null_len;
 };
 
 struct diag_session {

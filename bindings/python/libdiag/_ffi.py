@@ -73,6 +73,10 @@ class DiagAllocator(Structure):
     ]
 
 
+DiagAllocatorPointer = POINTER(DiagAllocator)
+"""``const diag_allocator *``."""
+
+
 # --- codes.h ----------------------------------------------------------------
 
 
@@ -127,8 +131,6 @@ KB_TEST_FN = CFUNCTYPE(None, c_void_p, c_int, c_char_p, c_int, c_char_p, c_void_
 
 # --- session.h --------------------------------------------------------------
 
-DIAG_LIMIT_COUNT = 5
-DIAG_UNPARSED_REASON_COUNT = 5
 RECORD_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)
 UNPARSED_FN = CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64, c_int, POINTER(c_char), c_size_t,
                         c_void_p)

@@ -1,0 +1,361 @@
+"""Typed records produced by the parsers, and the format table.
+
+A record is one log entry: its fields, named as the format names them
+(W3C ``#Fields`` identifiers), each typed by its meaning, plus where it came
+from. In C a record lives only for the callback that receives it; the
+binding hands callbacks a :class:`Record`, a complete Python copy whose
+field values are Python objects:
+
+==============  ============================================================
+C type          Python value
+==============  ============================================================
+ABSENT          ``None``
+STRING          ``str`` (as written; W3C keeps ``+`` for spaces)
+INT             ``int``
+CODE            :class:`~libdiag.Code` (an ``int`` that decodes itself)
+DURATION        ``datetime.timedelta``
+ADDRESS         ``ipaddress.IPv4Address`` or ``ipaddress.IPv6Address``
+DATE            ``datetime.date``
+TIME            ``datetime.time`` (UTC-aware when the format says so)
+==============  ============================================================
+
+A record's :attr:`Record.time` joins its date and time: an aware UTC
+``datetime`` when the format gives the zone, a naive one otherwise.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import enum
+import ipaddress
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple, Union
+
+from . import _ffi
+from .codes import Code
+from .errors import NotFound, StateError, check
+
+__all__ = [
+    "FieldType", "Field", "Record", "RecordView", "Format", "formats", "TimeValue", "FieldValue",
+]
+
+TimeValue = Union[_dt.datetime, _dt.date, _dt.time]
+"""What a C ``diag_time`` becomes: a datetime, a date or a time of day."""
+
+FieldValue = Union[None, str, int, Code, _dt.timedelta, ipaddress.IPv4Address,
+                   ipaddress.IPv6Address, _dt.date, _dt.time]
+"""The Python value of a field (see the module's table)."""
+
+_EPOCH_UTC = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+class FieldType(enum.IntEnum):
+    """``diag_type``: the type of a field, given by its meaning."""
+
+    ABSENT = 0
+    STRING = 1
+    INT = 2
+    CODE = 3
+    DURATION = 4
+    ADDRESS = 5
+    DATE = 6
+    TIME = 7
+
+
+def time_value(t: _ffi.DiagTime) -> Optional[TimeValue]:
+    """Converts a ``diag_time`` by its flags (None when it knows nothing or is out of range).
+
+    Date and time: a ``datetime``, aware (UTC) when the zone is known. Date
+    only: a ``date``. Time only: a ``time``, aware (UTC) when the zone is
+    known. Nanoseconds are cut to microseconds.
+    """
+    flags = int(t.flags)
+    has_date = bool(flags & _ffi.DIAG_TIME_HAS_DATE)
+    has_time = bool(flags & _ffi.DIAG_TIME_HAS_TIME)
+    utc = bool(flags & _ffi.DIAG_TIME_HAS_ZONE)
+    try:
+        delta = _dt.timedelta(seconds=int(t.seconds), microseconds=int(t.nanoseconds) // 1000)
+        if has_date and has_time:
+            return (_EPOCH_UTC if utc else _EPOCH) + delta
+        if has_date:
+            return (_EPOCH + delta).date()
+        if has_time:
+            moment = (_EPOCH + delta).time()
+            return moment.replace(tzinfo=_dt.timezone.utc) if utc else moment
+    except OverflowError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record: name, type, text as written, and typed value."""
+
+    name: str
+    """The name the format gives it, e.g. ``"sc-status"``."""
+    type: FieldType
+    """Its type in this record (ABSENT when the record leaves it empty)."""
+    raw: bytes
+    """Its text as written, in bytes."""
+    value: FieldValue
+    """Its typed value; None when absent or when the text is not valid for the type."""
+
+    @property
+    def text(self) -> str:
+        """Its text as written (UTF-8; invalid bytes become U+FFFD)."""
+        return self.raw.decode("utf-8", "replace")
+
+    @property
+    def valid(self) -> bool:
+        """False when the field is present but its text is not a value of its type."""
+        return self.type in (FieldType.ABSENT, FieldType.STRING) or self.value is not None
+
+
+def _fold(name: str) -> str:
+    """ASCII-only case folding, as ``diag_record_field_find`` compares names."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+class Record(Mapping[str, FieldValue]):
+    """A parsed log entry, copied out of the library: safe to keep.
+
+    A record is a read-only mapping from field name (ASCII case ignored) to
+    typed value, in the layout's order; :attr:`fields` has the details.
+    """
+
+    __slots__ = ("format", "input", "line", "end_line", "offset", "raw", "fields", "time",
+                 "_index")
+
+    def __init__(self, *, format: str, input: str, line: int, end_line: int, offset: int,
+                 raw: bytes, fields: Tuple[Field, ...], time: Optional[TimeValue]) -> None:
+        """Builds a record (the binding does this inside the record callback)."""
+        self.format: str = format
+        """The name of the format that produced it, e.g. ``"w3c"``."""
+        self.input: str = input
+        """The name of the input it came from."""
+        self.line: int = line
+        """Its first line (1-based)."""
+        self.end_line: int = end_line
+        """Its last line."""
+        self.offset: int = offset
+        """Byte offset of its first byte in the input (a BOM counts)."""
+        self.raw: bytes = raw
+        """Its text as read, without the line terminator."""
+        self.fields: Tuple[Field, ...] = fields
+        """Its fields in layout order."""
+        self.time: Optional[TimeValue] = time
+        """Its timestamp from its date and time fields, or None when it has none."""
+        self._index: Dict[str, int] = {}
+        for i, f in enumerate(fields):
+            self._index.setdefault(_fold(f.name), i)
+
+    @property
+    def text(self) -> str:
+        """Its text as read (UTF-8; invalid bytes become U+FFFD)."""
+        return self.raw.decode("utf-8", "replace")
+
+    def field(self, name: str) -> Field:
+        """The :class:`Field` called *name* (ASCII case ignored); KeyError when there is none."""
+        return self.fields[self._index[_fold(name)]]
+
+    def __getitem__(self, name: str) -> FieldValue:
+        """The typed value of field *name* (ASCII case ignored)."""
+        return self.field(name).value
+
+    def __iter__(self) -> Iterator[str]:
+        """The field names, in layout order."""
+        return (f.name for f in self.fields)
+
+    def __len__(self) -> int:
+        """The number of fields."""
+        return len(self.fields)
+
+    def __repr__(self) -> str:
+        """``<Record w3c ex.log:2 date=... sc-status=401 ...>`` (the first fields)."""
+        shown = " ".join(f"{f.name}={f.text if f.type != FieldType.ABSENT else '-'}"
+                         for f in self.fields[:8])
+        more = " ..." if len(self.fields) > 8 else ""
+        return f"<Record {self.format} {self.input}:{self.line} {shown}{more}>"
+
+
+class RecordView:
+    """A borrowed record, valid only during the callback that receives it.
+
+    This is the C record itself, read field by field without copying (the
+    zero-copy path for callbacks registered with ``copy=False``). Every method
+    raises :class:`~libdiag.StateError` once the callback has returned; call
+    :meth:`copy` to keep a record.
+    """
+
+    __slots__ = ("_ptr", "_lib")
+
+    def __init__(self, ptr: int) -> None:
+        """Wraps the ``diag_record *`` a callback received."""
+        self._ptr: Optional[int] = ptr
+        self._lib = _ffi.lib()
+
+    def _p(self) -> int:
+        if self._ptr is None:
+            raise StateError("a record is only valid during the callback that received it; "
+                             "keep record.copy() instead")
+        return self._ptr
+
+    def invalidate(self) -> None:
+        """Ends the view's validity (done by the binding when the callback returns)."""
+        self._ptr = None
+
+    @property
+    def format(self) -> str:
+        """The format that produced the record (``diag_record_format``)."""
+        return _ffi.text(self._lib.diag_record_format(self._p())) or ""
+
+    @property
+    def input(self) -> str:
+        """The input's name (``diag_record_input``)."""
+        return _ffi.text(self._lib.diag_record_input(self._p())) or ""
+
+    @property
+    def line(self) -> int:
+        """First line (``diag_record_line``)."""
+        return int(self._lib.diag_record_line(self._p()))
+
+    @property
+    def end_line(self) -> int:
+        """Last line (``diag_record_end_line``)."""
+        return int(self._lib.diag_record_end_line(self._p()))
+
+    @property
+    def offset(self) -> int:
+        """Byte offset in the input (``diag_record_offset``)."""
+        return int(self._lib.diag_record_offset(self._p()))
+
+    @property
+    def raw(self) -> bytes:
+        """The record's text (``diag_record_text``)."""
+        n = ctypes.c_size_t()
+        ptr = self._lib.diag_record_text(self._p(), ctypes.byref(n))
+        return _ffi.chars(ptr, n.value)
+
+    @property
+    def time(self) -> Optional[TimeValue]:
+        """The timestamp (``diag_record_time``), or None when the record has none."""
+        t = _ffi.DiagTime()
+        status = self._lib.diag_record_time(self._p(), ctypes.byref(t))
+        if status == NotFound.status_code:
+            return None
+        check(status, None, "reading the record's time")
+        return time_value(t)
+
+    @property
+    def field_count(self) -> int:
+        """Number of fields in the layout (``diag_record_field_count``)."""
+        return int(self._lib.diag_record_field_count(self._p()))
+
+    def field_name(self, index: int) -> str:
+        """Name of field *index* (``diag_record_field_name``); IndexError when out of range."""
+        name = self._lib.diag_record_field_name(self._p(), index)
+        if name is None:
+            raise IndexError(f"field index {index} out of range")
+        return name.decode("utf-8", "replace")
+
+    def find(self, name: str) -> int:
+        """Index of the field called *name*, ASCII case ignored (``diag_record_field_find``).
+
+        Raises :class:`~libdiag.NotFound` when the layout has no such field.
+        """
+        index = ctypes.c_size_t()
+        check(self._lib.diag_record_field_find(self._p(), name.encode("utf-8"),
+                                               ctypes.byref(index)),
+              None, f"no field {name!r} in this record")
+        return int(index.value)
+
+    def field_type(self, index: int) -> FieldType:
+        """Type of field *index* in this record (``diag_record_field_type``)."""
+        return FieldType(self._lib.diag_record_field_type(self._p(), index))
+
+    def field_raw(self, index: int) -> bytes:
+        """Text of field *index* as written (``diag_record_field_text``)."""
+        n = ctypes.c_size_t()
+        ptr = self._lib.diag_record_field_text(self._p(), index, ctypes.byref(n))
+        if not ptr and index >= self.field_count:
+            raise IndexError(f"field index {index} out of range")
+        return _ffi.chars(ptr, n.value)
+
+    def value(self, index: int) -> FieldValue:
+        """Typed value of field *index* (see the module's table); None when absent or invalid."""
+        p = self._p()
+        kind = self.field_type(index)
+        lib = self._lib
+        if kind == FieldType.ABSENT:
+            return None
+        if kind == FieldType.STRING:
+            return self.field_raw(index).decode("utf-8", "replace")
+        if kind in (FieldType.INT, FieldType.CODE):
+            out = ctypes.c_int64()
+            if lib.diag_record_field_int(p, index, ctypes.byref(out)) != 0:
+                return None
+            if kind == FieldType.CODE:
+                return Code(out.value, self.field_raw(index).decode("utf-8", "replace"))
+            return int(out.value)
+        if kind == FieldType.DURATION:
+            ns = ctypes.c_int64()
+            if lib.diag_record_field_duration(p, index, ctypes.byref(ns)) != 0:
+                return None
+            return _dt.timedelta(microseconds=ns.value // 1000)
+        if kind == FieldType.ADDRESS:
+            a = _ffi.DiagAddress()
+            if lib.diag_record_field_address(p, index, ctypes.byref(a)) != 0:
+                return None
+            if a.family == 4:
+                return ipaddress.IPv4Address(bytes(a.bytes[:4]))
+            return ipaddress.IPv6Address(bytes(a.bytes))
+        if kind in (FieldType.DATE, FieldType.TIME):
+            t = _ffi.DiagTime()
+            if lib.diag_record_field_time(p, index, ctypes.byref(t)) != 0:
+                return None
+            return time_value(t)
+        return None
+
+    def field(self, index: int) -> Field:
+        """Field *index* as a :class:`Field` copy."""
+        return Field(self.field_name(index), self.field_type(index), self.field_raw(index),
+                     self.value(index))
+
+    def copy(self) -> Record:
+        """A :class:`Record` holding everything in this one, valid after the callback."""
+        return Record(format=self.format, input=self.input, line=self.line,
+                      end_line=self.end_line, offset=self.offset, raw=self.raw,
+                      fields=tuple(self.field(i) for i in range(self.field_count)),
+                      time=self.time)
+
+    def __repr__(self) -> str:
+        """``<RecordView w3c ex.log:2>``, or ``<RecordView (expired)>``."""
+        if self._ptr is None:
+            return "<RecordView (expired)>"
+        return f"<RecordView {self.format} {self.input}:{self.line}>"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One entry of the format table."""
+
+    name: str
+    """The name, usable as a forced format, e.g. ``"w3c"``."""
+    description: str
+    """One-line description."""
+    supported: bool
+    """True when parsed; False when only recognised and explained."""
+
+
+def formats() -> List[Format]:
+    """The format table: every format libdiag parses or recognises, in table order."""
+    lib = _ffi.lib()
+    return [Format(_ffi.text(lib.diag_format_name(i)) or "",
+                   _ffi.text(lib.diag_format_description(i)) or "",
+                   bool(lib.diag_format_is_supported(i)))
+            for i in range(lib.diag_format_count())]

@@ -1,0 +1,1081 @@
+/* Process Monitor: the CSV export and rows pasted from its window.
+ *
+ * Both give records of one source, `procmon`, named by the columns as
+ * Process Monitor writes them in its CSV header (DOMAIN.md §4), plus
+ * `Status`: the NTSTATUS value of the Result string (ACCESS DENIED →
+ * 0xC0000022), so a rule can name the code or the text.
+ *
+ * `procmon-csv`: a header of quoted column names (any subset and order of
+ * the 27), then rows of quoted fields; a field may hold commas, doubled
+ * quotes and line breaks, so a row may span lines (csv.c assembles them).
+ * Times follow the exporting machine's locale: `1:18:10.7752429 AM`,
+ * `16:53:03,6001516`.
+ *
+ * `procmon-paste`: rows copied from the Process Monitor window (Edit > Copy)
+ * and pasted into a ticket or an article: tab-separated, or with the tabs
+ * turned into spaces, where fields that contain spaces can only be found
+ * from anchors (the sequence number, the time, the PID, a known operation, a
+ * known result string). Articles lose characters on the way (seed 001 lost
+ * every backslash): the path is kept exactly as written.
+ *
+ * Values that the shared conversions cannot read as written are rewritten
+ * into the state's own small buffers: Time of Day as `HH:MM:SS.fffffff`
+ * (24 h, '.' decimal) and Duration as an integer count of 100 ns (the
+ * 7-decimal seconds Procmon writes). The record's text stays as written. */
+#include <string.h>
+
+#include "../core/text.h"
+#include "csv.h"
+#include "format.h"
+
+/* ---- the source --------------------------------------------------------- */
+
+#define PM_FIELD(n, t)                                                                             \
+  { n, sizeof n - 1, t, 0 }
+
+/* 100 ns: Duration is rewritten as ticks of this length. */
+#define PM_TICK_NS 100
+
+/* The 27 columns of Process Monitor's column list ([PP] ColumnToOriginalName)
+ * and the derived Status. Date & Time (`7/12/2020 1:18:10 AM`) is a STRING:
+ * its day/month order is the exporting machine's locale and no input option
+ * says which yet; Time of Day carries the record's time. Relative Time and
+ * Completion Time are strings as the brief asks. */
+static const diag__field_def procmon_fields[] = {
+    PM_FIELD("Date & Time", DIAG_TYPE_STRING),
+    PM_FIELD("Process Name", DIAG_TYPE_STRING),
+    PM_FIELD("PID", DIAG_TYPE_INT),
+    PM_FIELD("Operation", DIAG_TYPE_STRING),
+    PM_FIELD("Result", DIAG_TYPE_STRING),
+    PM_FIELD("Detail", DIAG_TYPE_STRING),
+    PM_FIELD("Sequence", DIAG_TYPE_INT),
+    PM_FIELD("Company", DIAG_TYPE_STRING),
+    PM_FIELD("Description", DIAG_TYPE_STRING),
+    PM_FIELD("Command Line", DIAG_TYPE_STRING),
+    PM_FIELD("User", DIAG_TYPE_STRING),
+    PM_FIELD("Image Path", DIAG_TYPE_STRING),
+    PM_FIELD("Session", DIAG_TYPE_INT),
+    PM_FIELD("Path", DIAG_TYPE_STRING),
+    PM_FIELD("TID", DIAG_TYPE_INT),
+    PM_FIELD("Relative Time", DIAG_TYPE_STRING),
+    {"Duration", sizeof "Duration" - 1, DIAG_TYPE_DURATION, PM_TICK_NS},
+    PM_FIELD("Time of Day", DIAG_TYPE_TIME),
+    PM_FIELD("Version", DIAG_TYPE_STRING),
+    PM_FIELD("Event Class", DIAG_TYPE_STRING),
+    PM_FIELD("Authentication ID", DIAG_TYPE_STRING),
+    PM_FIELD("Virtualized", DIAG_TYPE_STRING),
+    PM_FIELD("Integrity", DIAG_TYPE_STRING),
+    PM_FIELD("Category", DIAG_TYPE_STRING),
+    PM_FIELD("Parent PID", DIAG_TYPE_INT),
+    PM_FIELD("Architecture", DIAG_TYPE_STRING),
+    PM_FIELD("Completion Time", DIAG_TYPE_STRING),
+    PM_FIELD("Status", DIAG_TYPE_CODE),
+};
+#define PM_NFIELDS (sizeof procmon_fields / sizeof procmon_fields[0])
+#define PM_NCOLUMNS (PM_NFIELDS - 1) /* without the derived Status */
+
+static const diag__field_def *catalogue_find(const char *name, size_t len) {
+  for (size_t i = 0; i < PM_NCOLUMNS; i++)
+    if (diag__ci_equal(name, len, procmon_fields[i].name, procmon_fields[i].name_len))
+      return &procmon_fields[i];
+  return NULL;
+}
+
+/* ---- Result strings and their NTSTATUS values --------------------------- */
+
+/* Result string → NTSTATUS, from [PP] `ErrorCodeMessages` (DOMAIN.md §4; the
+ * DOMAIN list is a subset). Spelled as Process Monitor writes them; [PP]'s
+ * slips are not copied: its 0xC0000023 "ALREADY COMMITED" is BUFFER TOO
+ * SMALL (DOMAIN), and its second entries for BAD NETWORK PATH/NAME and OFFLOAD
+ * READ FILE NOT SUPPORTED are left out so each string has one value. The
+ * value is kept as text so Status can point at it. SUCCESS first: most rows
+ * are successes. */
+typedef struct pm_status {
+  const char *name;
+  size_t len;
+  const char *code;
+} pm_status;
+
+#define NT(n, v)                                                                                   \
+  { n, sizeof n - 1, #v }
+
+static const pm_status pm_statuses[] = {
+    NT("SUCCESS", 0x00000000),
+    NT("REPARSE", 0x00000104),
+    NT("MORE ENTRIES", 0x00000105),
+    NT("OPLOCK BREAK IN PROGRESS", 0x00000108),
+    NT("NOTIFY CLEANUP", 0x0000010B),
+    NT("NOTIFY ENUM DIR", 0x0000010C),
+    NT("FILE LOCKED WITH ONLY READERS", 0x0000012A),
+    NT("FILE LOCKED WITH WRITERS", 0x0000012B),
+    NT("OPLOCK SWITCHED TO NEW HANDLE", 0x00000215),
+    NT("OPLOCK HANDLE CLOSED", 0x00000216),
+    NT("WAIT FOR OPLOCK", 0x00000367),
+    NT("PREDEFINED HANDLE", 0x40000016),
+    NT("DATATYPE MISALIGNMENT", 0x80000002),
+    NT("BUFFER OVERFLOW", 0x80000005),
+    NT("NO MORE FILES", 0x80000006),
+    NT("INVALID EA FLAG", 0x80000015),
+    NT("NO MORE ENTRIES", 0x8000001A),
+    NT("UNSUCCESSFUL", 0xC0000001),
+    NT("NOT IMPLEMENTED", 0xC0000002),
+    NT("INVALID INFO CLASS", 0xC0000003),
+    NT("INFO LENGTH MISMATCH", 0xC0000004),
+    NT("ACCESS VIOLATION", 0xC0000005),
+    NT("IN PAGE ERROR", 0xC0000006),
+    NT("INVALID HANDLE", 0xC0000008),
+    NT("INVALID PARAMETER", 0xC000000D),
+    NT("NO SUCH DEVICE", 0xC000000E),
+    NT("NO SUCH FILE", 0xC000000F),
+    NT("INVALID DEVICE REQUEST", 0xC0000010),
+    NT("END OF FILE", 0xC0000011),
+    NT("WRONG VOLUME", 0xC0000012),
+    NT("NO MEDIA", 0xC0000013),
+    NT("NONEXISTENT SECTOR", 0xC0000015),
+    NT("NO MEMORY", 0xC0000017),
+    NT("ALREADY COMMITED", 0xC0000021),
+    NT("ACCESS DENIED", 0xC0000022),
+    NT("BUFFER TOO SMALL", 0xC0000023),
+    NT("DISK CORRUPT", 0xC0000032),
+    NT("NAME INVALID", 0xC0000033),
+    NT("NAME NOT FOUND", 0xC0000034),
+    NT("NAME COLLISION", 0xC0000035),
+    NT("OBJECT PATH INVALID", 0xC0000039),
+    NT("PATH NOT FOUND", 0xC000003A),
+    NT("PATH SYNTAX BAD", 0xC000003B),
+    NT("DATA OVERRUN", 0xC000003C),
+    NT("CRC ERROR", 0xC000003F),
+    NT("SHARING VIOLATION", 0xC0000043),
+    NT("QUOTA EXCEEDED", 0xC0000044),
+    NT("EAS NOT SUPPORTED", 0xC000004F),
+    NT("EA TOO LARGE", 0xC0000050),
+    NT("NONEXISTENT EA ENTRY", 0xC0000051),
+    NT("NO EAS ON FILE", 0xC0000052),
+    NT("EA CORRUPTED ERROR", 0xC0000053),
+    NT("FILE LOCK CONFLICT", 0xC0000054),
+    NT("NOT GRANTED", 0xC0000055),
+    NT("DELETE PENDING", 0xC0000056),
+    NT("PRIVILEGE NOT HELD", 0xC0000061),
+    NT("LOGON FAILURE", 0xC000006D),
+    NT("RANGE NOT LOCKED", 0xC000007E),
+    NT("DISK FULL", 0xC000007F),
+    NT("FILE INVALID", 0xC0000098),
+    NT("INSUFFICIENT RESOURCES", 0xC000009A),
+    NT("DEVICE DATA ERROR", 0xC000009C),
+    NT("DEVICE NOT CONNECTED", 0xC000009D),
+    NT("MEDIA WRITE PROTECTED", 0xC00000A2),
+    NT("BAD IMPERSONATION", 0xC00000A5),
+    NT("INSTANCE NOT AVAILABLE", 0xC00000AB),
+    NT("PIPE NOT AVAILABLE", 0xC00000AC),
+    NT("INVALID PIPE STATE", 0xC00000AD),
+    NT("PIPE BUSY", 0xC00000AE),
+    NT("PIPE DISCONNECTED", 0xC00000B0),
+    NT("PIPE CLOSING", 0xC00000B1),
+    NT("PIPE CONNECTED", 0xC00000B2),
+    NT("PIPE LISTENING", 0xC00000B3),
+    NT("INVALID READ MODE", 0xC00000B4),
+    NT("IO TIMEOUT", 0xC00000B5),
+    NT("IS DIRECTORY", 0xC00000BA),
+    NT("NOT SUPPORTED", 0xC00000BB),
+    NT("DUPLICATE NAME", 0xC00000BD),
+    NT("BAD NETWORK PATH", 0xC00000BE),
+    NT("INVALID NETWORK RESPONSE", 0xC00000C3),
+    NT("NETWORK ERROR", 0xC00000C4),
+    NT("BAD NETWORK NAME", 0xC00000CC),
+    NT("CANT WAIT", 0xC00000D8),
+    NT("PIPE EMPTY", 0xC00000D9),
+    NT("CSC OBJECT PATH NOT FOUND", 0xC00000DB),
+    NT("OPLOCK NOT GRANTED", 0xC00000E2),
+    NT("INVALID PARAMETER 1", 0xC00000EF),
+    NT("INVALID PARAMETER 2", 0xC00000F0),
+    NT("INVALID PARAMETER 3", 0xC00000F1),
+    NT("INVALID PARAMETER 4", 0xC00000F2),
+    NT("REDIRECTOR NOT STARTED", 0xC00000FB),
+    NT("NOT EMPTY", 0xC0000101),
+    NT("FILE CORRUPT", 0xC0000102),
+    NT("NOT A DIRECTORY", 0xC0000103),
+    NT("FILES OPEN", 0xC0000107),
+    NT("CANNOT IMPERSONATE", 0xC000010D),
+    NT("CANCELLED", 0xC0000120),
+    NT("CANNOT DELETE", 0xC0000121),
+    NT("FILE DELETED", 0xC0000123),
+    NT("FILE CLOSED", 0xC0000128),
+    NT("THREAD NOT IN PROCESS", 0xC000012A),
+    NT("INVALID LEVEL", 0xC0000148),
+    NT("PIPE BROKEN", 0xC000014B),
+    NT("REGISTRY CORRUPT", 0xC000014C),
+    NT("IO FAILED", 0xC000014D),
+    NT("KEY DELETED", 0xC000017C),
+    NT("CHILD MUST BE VOLATILE", 0xC0000181),
+    NT("INVALID DEVICE STATE", 0xC0000184),
+    NT("IO DEVICE ERROR", 0xC0000185),
+    NT("LOG FILE FULL", 0xC0000188),
+    NT("FS DRIVER REQUIRED", 0xC000019C),
+    NT("INSUFFICIENT SERVER RESOURCES", 0xC0000205),
+    NT("INVALID ADDRESS COMPONENT", 0xC0000207),
+    NT("DISCONNECTED", 0xC000020C),
+    NT("NOT FOUND", 0xC0000225),
+    NT("USER MAPPED FILE", 0xC0000243),
+    NT("LOGIN WKSTA RESTRICTION", 0xC0000248),
+    NT("PATH NOT COVERED", 0xC0000257),
+    NT("DFS UNAVAILABLE", 0xC000026D),
+    NT("NO MORE MATCHES", 0xC0000273),
+    NT("NOT REPARSE POINT", 0xC0000275),
+    NT("CANNOT MAKE", 0xC00002EA),
+    NT("OBJECTID NOT FOUND", 0xC00002F0),
+    NT("DOWNGRADE DETECTED", 0xC0000388),
+    NT("HIVE UNLOADED", 0xC0000425),
+    NT("FILE SYSTEM LIMITATION", 0xC0000427),
+    NT("DEVICE FEATURE NOT SUPPORTED", 0xC0000463),
+    NT("OBJECT NOT EXTERNALLY BACKED", 0xC000046D),
+    NT("CANNOT BREAK OPLOCK", 0xC0000909),
+    NT("OFFLOAD READ FILE NOT SUPPORTED", 0xC000A2A3),
+    NT("TRANSACTIONAL CONFLICT", 0xC0190001),
+    NT("INVALID TRANSACTION", 0xC0190002),
+    NT("TRANSACTION NOT ACTIVE", 0xC0190003),
+    NT("EFS NOT ALLOWED IN TRANSACTION", 0xC019003E),
+    NT("TRANSACTIONAL OPEN NOT ALLOWED", 0xC019003F),
+    NT("TRANSACTED MAPPING UNSUPPORTED REMOTE", 0xC0190040),
+    NT("CANNOT EXECUTE FILE IN TRANSACTION", 0xC0190044),
+    NT("SPARSE NOT ALLOWED IN TRANSACTION", 0xC0190049),
+    NT("FAST IO DISALLOWED", 0xC01C0004),
+};
+#define PM_NSTATUSES (sizeof pm_statuses / sizeof pm_statuses[0])
+
+/* Result strings compare ignoring case, with '_' for ' ' ([PP] writes
+ * BUFFER_OVERFLOW for what Procmon shows as BUFFER OVERFLOW). */
+static unsigned char status_fold(unsigned char c) { return c == '_' ? ' ' : diag__lower(c); }
+
+static int status_equal(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (status_fold((unsigned char)a[i]) != status_fold((unsigned char)b[i])) return 0;
+  return 1;
+}
+
+/* `0x` and 1-8 hex digits: Procmon's spelling of a status it has no name for. */
+static int is_hex_status(const char *s, size_t n) {
+  if (n < 3 || n > 10 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return 0;
+  for (size_t i = 2; i < n; i++)
+    if (diag__hex_value((unsigned char)s[i]) < 0) return 0;
+  return 1;
+}
+
+/* The Status span for a Result value: a static "0x..." string, the Result
+ * itself when it is already hex, or empty (absent) when unknown. */
+static diag__span status_of(diag__span result) {
+  diag__span none = {"", 0};
+  if (is_hex_status(result.ptr, result.len)) return result;
+  for (size_t i = 0; i < PM_NSTATUSES; i++) {
+    const pm_status *e = &pm_statuses[i];
+    if (e->len == result.len && status_equal(result.ptr, e->name, e->len)) {
+      diag__span s = {e->code, strlen(e->code)};
+      return s;
+    }
+  }
+  return none;
+}
+
+/* The longest Result string written at p[0..n) as Procmon writes it (upper
+ * case) and followed by a space or the end: its length, or 0. */
+static size_t status_at(const char *p, size_t n) {
+  size_t best = 0;
+  for (size_t i = 0; i < PM_NSTATUSES; i++) {
+    const pm_status *e = &pm_statuses[i];
+    if (e->len <= best || e->len > n || e->name[0] != p[0]) continue;
+    if (memcmp(p, e->name, e->len) != 0) continue;
+    if (e->len < n && p[e->len] != ' ' && p[e->len] != '\t') continue;
+    best = e->len;
+  }
+  return best;
+}
+
+/* ---- times and durations ------------------------------------------------- */
+
+/* Room for `HH:MM:SS.fffffffff`. */
+#define PM_TIME_MAX 24
+
+static int read_2digits(const char *s, unsigned *out) {
+  if (!diag__is_digit((unsigned char)s[0]) || !diag__is_digit((unsigned char)s[1])) return 0;
+  *out = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+  return 1;
+}
+
+/* 0: no marker; 1: AM; 2: PM. -1: something else follows the time. */
+static int half_day(const char *s, size_t n) {
+  static const char *const am[] = {"AM", "A.M."};
+  static const char *const pm[] = {"PM", "P.M."};
+  for (size_t i = 0; i < 2; i++) {
+    if (diag__ci_equal_z(s, n, am[i])) return 1;
+    if (diag__ci_equal_z(s, n, pm[i])) return 2;
+  }
+  return -1;
+}
+
+static void put_2digits(char *out, unsigned v) {
+  out[0] = (char)('0' + v / 10);
+  out[1] = (char)('0' + v % 10);
+}
+
+/* Process Monitor's time of day in the locales it is exported from:
+ * `h:mm:ss[.f] AM|PM` (en-US), `HH:mm:ss,f` (de, pl), `HH:mm:ss.f`. Writes
+ * `HH:MM:SS[.f]` (24 h, '.' decimal, the fraction's digits kept so the
+ * precision survives) into out[PM_TIME_MAX]; returns its length, or 0 when
+ * s is not such a time. No date: Procmon's Time of Day has none. */
+static size_t pm_time(const char *s, size_t n, char *out) {
+  unsigned h, m, sec;
+  size_t i;
+  if (n >= 2 && diag__is_digit((unsigned char)s[0]) && diag__is_digit((unsigned char)s[1])) {
+    h = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+    i = 2;
+  } else if (n >= 1 && diag__is_digit((unsigned char)s[0])) {
+    h = (unsigned)(s[0] - '0');
+    i = 1;
+  } else {
+    return 0;
+  }
+  if (n - i < 6 || s[i] != ':' || !read_2digits(s + i + 1, &m) || s[i + 3] != ':' ||
+      !read_2digits(s + i + 4, &sec))
+    return 0;
+  i += 6;
+  size_t frac_at = i + 1, frac_len = 0;
+  if (i < n && (s[i] == '.' || s[i] == ',')) {
+    i++;
+    while (i < n && diag__is_digit((unsigned char)s[i]))
+      i++, frac_len++;
+    if (frac_len == 0 || frac_len > 9) return 0;
+  }
+  size_t j = i;
+  while (j < n && s[j] == ' ')
+    j++;
+  int half = j < n ? half_day(s + j, n - j) : 0;
+  if (half < 0 || m > 59 || sec > 59) return 0;
+  if (half) {
+    if (h < 1 || h > 12) return 0;
+    h = h % 12 + (half == 2 ? 12u : 0u);
+  } else if (h > 23) {
+    return 0;
+  }
+  put_2digits(out, h);
+  out[2] = ':';
+  put_2digits(out + 3, m);
+  out[5] = ':';
+  put_2digits(out + 6, sec);
+  if (!frac_len) return 8;
+  out[8] = '.';
+  memcpy(out + 9, s + frac_at, frac_len);
+  return 9 + frac_len;
+}
+
+/* Room for the ticks of 10^13 seconds. */
+#define PM_DURATION_MAX 24
+
+/* Duration, seconds with up to 7 decimals (`0.0000074`, `0,0000074`), as
+ * an integer count of 100 ns in out[PM_DURATION_MAX]; returns its length, or
+ * 0 when s is not such a duration. */
+static size_t pm_duration(const char *s, size_t n, char *out) {
+  uint64_t ticks = 0;
+  size_t i = 0;
+  while (i < n && diag__is_digit((unsigned char)s[i])) {
+    if (i == 12) return 0; /* beyond any trace: refuse rather than overflow */
+    ticks = ticks * 10 + (unsigned)(s[i] - '0');
+    i++;
+  }
+  if (i == 0) return 0;
+  size_t frac = 0;
+  if (i < n && (s[i] == '.' || s[i] == ',')) {
+    i++;
+    while (i < n && diag__is_digit((unsigned char)s[i]) && frac < 7) {
+      ticks = ticks * 10 + (unsigned)(s[i] - '0');
+      i++, frac++;
+    }
+    if (frac == 0) return 0;
+  }
+  if (i != n) return 0;
+  for (; frac < 7; frac++)
+    ticks *= 10;
+  char tmp[PM_DURATION_MAX];
+  size_t len = 0;
+  do {
+    tmp[len++] = (char)('0' + ticks % 10);
+    ticks /= 10;
+  } while (ticks);
+  for (size_t k = 0; k < len; k++)
+    out[k] = tmp[len - 1 - k];
+  return len;
+}
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+static int is_blank_line(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
+  return 1;
+}
+
+static int is_letter(unsigned char c) {
+  c = diag__lower(c);
+  return c >= 'a' && c <= 'z';
+}
+
+static int all_digits(const char *p, size_t n) {
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!diag__is_digit((unsigned char)p[i])) return 0;
+  return 1;
+}
+
+static const char utf8_bom[] = "\xEF\xBB\xBF";
+
+/* A span equal to a literal, ignoring case (length first: cheap on rows). */
+#define NAME_IS(span, lit) diag__ci_equal((span).ptr, (span).len, lit, sizeof lit - 1)
+
+/* Reports a line as unparsed with a fixed reason (a diag__line_fn). */
+typedef struct report_ctx {
+  const diag__sink *sink;
+  diag_unparsed_reason reason;
+} report_ctx;
+
+static diag_status report_line(void *ctx, const diag__line *line) {
+  report_ctx *r = ctx;
+  return r->sink->unparsed(r->sink->ctx, line, r->reason);
+}
+
+/* ---- procmon-csv: detection --------------------------------------------- */
+
+/* Header names are read up to this many fields; Procmon writes at most 27. */
+#define PM_HEADER_SCAN 64
+/* A first line longer than this without its end is judged as it stands: a
+ * header of every column is about 400 bytes. */
+#define PM_HEADER_WAIT 8192
+
+static diag__span unquote(diag__span raw) {
+  if (raw.len >= 2 && raw.ptr[0] == '"' && raw.ptr[raw.len - 1] == '"') {
+    raw.ptr++;
+    raw.len -= 2;
+  }
+  return raw;
+}
+
+/* Whether names (unquoted) are a Process Monitor header: starting with Time
+ * of Day (Procmon's first column) or naming both Process Name and Operation
+ * (any other order). Event Viewer's `Level,Date and Time,Source,...` and
+ * everything else is not. */
+static int is_header_names(const diag__span *names, size_t count) {
+  int process = 0, operation = 0;
+  if (count < 2) return 0;
+  if (NAME_IS(names[0], "Time of Day")) return 1;
+  for (size_t i = 0; i < count; i++) {
+    process |= NAME_IS(names[i], "Process Name");
+    operation |= NAME_IS(names[i], "Operation");
+  }
+  return process && operation;
+}
+
+static diag__detect csv_detect(const char *head, size_t len, int complete) {
+  size_t pos = 0;
+  for (;;) { /* skip blank lines */
+    const char *p = head + pos;
+    size_t rest = len - pos;
+    const char *nl = memchr(p, '\n', rest);
+    size_t n = nl ? (size_t)(nl - p) : rest;
+    if (n && memchr(p, '\0', n)) return DIAG__DETECT_NO; /* binary */
+    if (!nl && !complete && n <= PM_HEADER_WAIT) {
+      /* Wait for the end of the first line only while it can be a header. */
+      int can = n == 0 || p[0] == '"' || p[0] == ' ' || is_letter((unsigned char)p[0]);
+      return can ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
+    }
+    if (n >= 3 && memcmp(p, utf8_bom, 3) == 0) p += 3, n -= 3;
+    if (is_blank_line(p, n)) {
+      if (!nl) return DIAG__DETECT_NO;
+      pos += (size_t)(nl - (head + pos)) + 1;
+      continue;
+    }
+    while (n && p[n - 1] == '\r')
+      n--;
+    diag__span raw[PM_HEADER_SCAN];
+    size_t count;
+    if (!diag__csv_split_line(p, n, ',', raw, PM_HEADER_SCAN, &count)) return DIAG__DETECT_NO;
+    if (count > PM_HEADER_SCAN) count = PM_HEADER_SCAN;
+    for (size_t i = 0; i < count; i++)
+      raw[i] = unquote(raw[i]);
+    return is_header_names(raw, count) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+  }
+}
+
+/* ---- procmon-csv: the parser -------------------------------------------- */
+
+/* Bounds of one record (DESIGN "Bad input"): a row of Procmon never comes
+ * near them; past them its lines are reported and parsing resumes. */
+#define PM_MAX_RECORD_BYTES (256u * 1024u)
+#define PM_MAX_RECORD_LINES 1000u
+#define PM_MAX_COLUMNS 1024u
+
+/* The seven columns of Procmon's default export, for rows with no header. */
+static const char *const pm_default_columns[] = {
+    "Time of Day", "Process Name", "PID", "Operation", "Path", "Result", "Detail"};
+#define PM_DEFAULT_COUNT (sizeof pm_default_columns / sizeof pm_default_columns[0])
+
+typedef struct csv_state {
+  diag__mem *mem;
+  diag__csv csv;
+  /* The layout: the header's columns, then Status. Its arrays only grow. */
+  int have_layout;
+  diag__layout layout;
+  size_t columns; /* layout.count - 1 */
+  long tod_col, duration_col, result_col, pid_col;
+  diag__field_def *defs;
+  size_t defs_cap;
+  char *names;
+  size_t names_cap;
+  diag__span *spans;
+  size_t spans_cap;
+  uint64_t *field_lines;
+  size_t field_lines_cap;
+  uint64_t next_id;
+  char tod_buf[PM_TIME_MAX];
+  char duration_buf[PM_DURATION_MAX];
+} csv_state;
+
+static diag_status csv_init(void *state, diag__mem *mem) {
+  csv_state *st = state;
+  st->mem = mem;
+  st->next_id = 1;
+  diag__csv_init(&st->csv, mem, ',', PM_MAX_RECORD_BYTES, PM_MAX_RECORD_LINES, PM_MAX_COLUMNS);
+  return DIAG_OK;
+}
+
+static void csv_fini(void *state, diag__mem *mem) {
+  csv_state *st = state;
+  diag__csv_fini(&st->csv);
+  diag__free(mem, st->defs);
+  diag__free(mem, st->names);
+  diag__free(mem, st->spans);
+  diag__free(mem, st->field_lines);
+  st->defs = NULL;
+  st->names = NULL;
+  st->spans = NULL;
+  st->field_lines = NULL;
+  st->have_layout = 0;
+}
+
+/* Grows the layout arrays for `count` fields and `bytes` of names. Each
+ * pointer is stored back as soon as it moves. */
+static diag_status reserve_layout(csv_state *st, size_t count, size_t bytes) {
+  void *defs = st->defs, *names = st->names, *spans = st->spans, *lines = st->field_lines;
+  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, count, sizeof *st->defs);
+  st->defs = defs;
+  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, bytes, 1);
+  st->names = names;
+  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, count, sizeof *st->spans);
+  st->spans = spans;
+  if (s == DIAG_OK)
+    s = diag__grow(st->mem, &lines, &st->field_lines_cap, count, sizeof *st->field_lines);
+  st->field_lines = lines;
+  return s;
+}
+
+/* Column names come from a header record or from the default list. */
+typedef diag__span (*name_fn)(const void *ctx, size_t i);
+
+static diag__span header_name(const void *ctx, size_t i) { return diag__csv_value(ctx, i); }
+
+static diag__span default_name(const void *ctx, size_t i) {
+  (void)ctx;
+  diag__span s = {pm_default_columns[i], strlen(pm_default_columns[i])};
+  return s;
+}
+
+/* Builds the layout from column names: types from the catalogue (a column
+ * it does not know is kept, as a string), Status appended. */
+static diag_status set_layout(csv_state *st, name_fn name_at, const void *ctx, size_t count) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; i++)
+    bytes += name_at(ctx, i).len + 1;
+  st->have_layout = 0; /* no half-built layout if memory runs out */
+  diag_status s = reserve_layout(st, count + 1, bytes);
+  if (s != DIAG_OK) return s;
+  st->tod_col = st->duration_col = st->result_col = st->pid_col = -1;
+  size_t at = 0;
+  for (size_t i = 0; i < count; i++) {
+    diag__span name = name_at(ctx, i);
+    char *copy = st->names + at;
+    if (name.len) memcpy(copy, name.ptr, name.len);
+    copy[name.len] = '\0';
+    at += name.len + 1;
+    const diag__field_def *known = catalogue_find(copy, name.len);
+    diag__field_def *d = &st->defs[i];
+    d->name = copy;
+    d->name_len = name.len;
+    d->type = known ? known->type : DIAG_TYPE_STRING;
+    d->unit_ns = known ? known->unit_ns : 0;
+    long *col = NULL;
+    if (known && strcmp(known->name, "Time of Day") == 0) col = &st->tod_col;
+    if (known && strcmp(known->name, "Duration") == 0) col = &st->duration_col;
+    if (known && strcmp(known->name, "Result") == 0) col = &st->result_col;
+    if (known && strcmp(known->name, "PID") == 0) col = &st->pid_col;
+    if (col && *col < 0) *col = (long)i;
+  }
+  st->defs[count] = procmon_fields[PM_NFIELDS - 1]; /* Status */
+  st->columns = count;
+  st->layout.id = st->next_id++;
+  st->layout.count = count + 1;
+  st->layout.defs = st->defs;
+  st->layout.date_field = -1; /* Date & Time is a string: see the catalogue */
+  st->layout.time_field = st->tod_col;
+  st->layout.time_flags = 0; /* local time of the capturing machine */
+  st->have_layout = 1;
+  return DIAG_OK;
+}
+
+static diag_status report_record(csv_state *st, const diag__sink *sink, const diag__line *line,
+                                 diag_unparsed_reason reason) {
+  report_ctx r = {sink, reason};
+  diag_status s = diag__csv_each_line(&st->csv, line, report_line, &r);
+  diag__csv_reset(&st->csv);
+  return s;
+}
+
+/* A complete record whose values are all column names (no row is). */
+static int record_is_header(const diag__csv *c) {
+  diag__span names[PM_HEADER_SCAN];
+  if (c->count > PM_HEADER_SCAN || c->count > c->max_fields) {
+    /* Too wide to be Procmon's, unless it starts like one. */
+    return NAME_IS(diag__csv_value(c, 0), "Time of Day");
+  }
+  for (size_t i = 0; i < c->count; i++)
+    names[i] = diag__csv_value(c, i);
+  return is_header_names(names, c->count);
+}
+
+static diag_status header(csv_state *st, const diag__sink *sink, const diag__line *line) {
+  diag__csv *c = &st->csv;
+  if (c->count > c->max_fields) {
+    /* Wider than any export: refuse it rather than guess. */
+    st->have_layout = 0;
+    return report_record(st, sink, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  }
+  return set_layout(st, header_name, c, c->count);
+}
+
+/* Rows before any header: the default seven columns when they fit. */
+static int fits_default(const diag__csv *c) {
+  char buf[PM_TIME_MAX];
+  if (c->count != PM_DEFAULT_COUNT) return 0;
+  diag__span t = diag__csv_value(c, 0);
+  return pm_time(t.ptr, t.len, buf) != 0;
+}
+
+static diag_status emit_row(csv_state *st, const diag__sink *sink) {
+  diag__csv *c = &st->csv;
+  for (size_t i = 0; i < st->columns; i++) {
+    st->spans[i] = diag__csv_value(c, i);
+    st->field_lines[i] = c->fields[i].line;
+  }
+  if (st->tod_col >= 0) {
+    diag__span *f = &st->spans[st->tod_col];
+    size_t n = pm_time(f->ptr, f->len, st->tod_buf);
+    if (n) f->ptr = st->tod_buf, f->len = n; /* else kept: the accessor says EINVAL */
+  }
+  if (st->duration_col >= 0) {
+    diag__span *f = &st->spans[st->duration_col];
+    size_t n = pm_duration(f->ptr, f->len, st->duration_buf);
+    if (n) f->ptr = st->duration_buf, f->len = n;
+  }
+  diag__span none = {"", 0};
+  st->spans[st->columns] = st->result_col >= 0 ? status_of(st->spans[st->result_col]) : none;
+  st->field_lines[st->columns] =
+      st->result_col >= 0 ? st->field_lines[st->result_col] : c->line;
+  diag_record rec;
+  rec.format = &diag__format_procmon_csv;
+  rec.input = sink->input_name;
+  rec.line = c->line;
+  rec.end_line = c->end_line;
+  rec.offset = c->offset;
+  rec.text = c->text ? c->text : "";
+  rec.text_len = c->text_len;
+  rec.layout = &st->layout;
+  rec.fields = st->spans;
+  rec.field_lines = c->end_line != c->line ? st->field_lines : NULL;
+  return sink->record(sink->ctx, &rec);
+}
+
+static diag_status complete_record(csv_state *st, const diag__sink *sink,
+                                   const diag__line *line) {
+  diag__csv *c = &st->csv;
+  if (record_is_header(c)) return header(st, sink, line);
+  if (!st->have_layout) {
+    if (!fits_default(c)) return report_record(st, sink, line, DIAG_UNPARSED_NO_LAYOUT);
+    diag_status s = set_layout(st, default_name, NULL, PM_DEFAULT_COUNT);
+    if (s != DIAG_OK) return s;
+  }
+  if (c->count != st->columns) return report_record(st, sink, line, DIAG_UNPARSED_FIELD_COUNT);
+  return emit_row(st, sink);
+}
+
+/* Whether a line that comes while a record is open is in fact the start of
+ * a new row: a whole row on its own, every field quoted as Procmon writes
+ * them, and a time (or PID) where the layout has one. Then the open record
+ * was broken (an unterminated quote) and is reported, instead of swallowing
+ * up to PM_MAX_RECORD_LINES good rows. A line that continues a field could
+ * only pass this by holding a whole quoted row of its own. */
+static int starts_row(const csv_state *st, const diag__line *line) {
+  if (!st->have_layout || line->len == 0 || line->text[0] != '"') return 0;
+  diag__span raw[PM_HEADER_SCAN];
+  size_t count;
+  if (!diag__csv_split_line(line->text, line->len, ',', raw, PM_HEADER_SCAN, &count)) return 0;
+  if (count != st->columns || count > PM_HEADER_SCAN) return 0;
+  for (size_t i = 0; i < count; i++)
+    if (raw[i].len < 2 || raw[i].ptr[0] != '"') return 0;
+  char buf[PM_TIME_MAX];
+  if (st->tod_col >= 0) {
+    diag__span t = unquote(raw[st->tod_col]);
+    return pm_time(t.ptr, t.len, buf) != 0;
+  }
+  if (st->pid_col >= 0) {
+    diag__span p = unquote(raw[st->pid_col]);
+    return all_digits(p.ptr, p.len);
+  }
+  return 0;
+}
+
+static uint64_t last_kept(const diag__csv *c) { return c->lines[c->nlines - 1].number; }
+
+static diag_status csv_line(void *state, const diag__sink *sink, const diag__line *line) {
+  csv_state *st = state;
+  diag__csv *c = &st->csv;
+  diag_status s;
+  if (c->open) {
+    /* A line of the open record went missing (the session reports an
+     * over-long line itself and never passes it on) or is cut: the record
+     * cannot be whole. */
+    if (line->too_long || line->number != last_kept(c) + 1) {
+      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_TOO_LONG)) != DIAG_OK) return s;
+    } else if (starts_row(st, line)) {
+      /* FIELD_COUNT: the broken record never closed its last field. */
+      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT)) != DIAG_OK) return s;
+    }
+  }
+  if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
+  diag__line l = *line;
+  if (!c->open) {
+    if (is_blank_line(l.text, l.len)) return DIAG_OK;
+    /* Concatenated exports repeat the BOM before their header. */
+    if (l.len >= 3 && memcmp(l.text, utf8_bom, 3) == 0) l.text += 3, l.len -= 3, l.offset += 3;
+  }
+  diag__csv_outcome out;
+  s = diag__csv_push(c, &l, &out);
+  if (s != DIAG_OK) return s;
+  switch (out) {
+  case DIAG__CSV_PENDING: return DIAG_OK;
+  case DIAG__CSV_OVERFLOW: return report_record(st, sink, line, DIAG_UNPARSED_TOO_LONG);
+  case DIAG__CSV_RECORD: break;
+  }
+  return complete_record(st, sink, &l);
+}
+
+/* An open record at the end never closed its quote: the input was cut. */
+static diag_status csv_end(void *state, const diag__sink *sink) {
+  csv_state *st = state;
+  if (!st->csv.open) return DIAG_OK;
+  return report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT);
+}
+
+/* ---- procmon-paste ------------------------------------------------------ */
+
+/* Operations whose names hold spaces ([PP] ProcessOperation, profiling);
+ * network operations are `TCP x` / `UDP x`. Any other operation is one
+ * identifier (CreateFile, RegQueryValue, IRP_MJ_CLOSE, ...). */
+static const char *const pm_spaced_operations[] = {
+    "Process Defined",   "Process Create",   "Process Exit",           "Process Start",
+    "Process Statistics", "Process Profiling", "Thread Create",         "Thread Exit",
+    "Thread Profile",    "Thread Profiling", "Load Image",             "System Statistics",
+    "Debug Output Profiling",
+};
+
+typedef struct token {
+  const char *p;
+  size_t n;
+} token;
+
+/* The next run of non-space bytes at or after *pos. */
+static int next_token(const char *s, size_t n, size_t *pos, token *t) {
+  size_t i = *pos;
+  while (i < n && s[i] == ' ')
+    i++;
+  if (i == n) return 0;
+  size_t start = i;
+  while (i < n && s[i] != ' ')
+    i++;
+  t->p = s + start;
+  t->n = i - start;
+  *pos = i;
+  return 1;
+}
+
+static int is_identifier(const char *p, size_t n) {
+  if (n == 0 || !is_letter((unsigned char)p[0])) return 0;
+  for (size_t i = 1; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (!is_letter(c) && !diag__is_digit(c) && c != '_') return 0;
+  }
+  return 1;
+}
+
+/* The Operation at s[pos..n): its length, or 0. */
+static size_t operation_at(const char *s, size_t n, size_t pos) {
+  const char *p = s + pos;
+  size_t rest = n - pos;
+  for (size_t i = 0; i < sizeof pm_spaced_operations / sizeof pm_spaced_operations[0]; i++) {
+    size_t len = strlen(pm_spaced_operations[i]);
+    if (len <= rest && memcmp(p, pm_spaced_operations[i], len) == 0 &&
+        (len == rest || p[len] == ' '))
+      return len;
+  }
+  size_t w = 0;
+  while (w < rest && p[w] != ' ')
+    w++;
+  if (!is_identifier(p, w)) return 0;
+  if ((w == 3 && (memcmp(p, "TCP", 3) == 0 || memcmp(p, "UDP", 3) == 0)) && w < rest) {
+    size_t w2 = w + 1;
+    while (w2 < rest && p[w2] != ' ')
+      w2++;
+    if (w2 > w + 1 && is_identifier(p + w + 1, w2 - w - 1)) return w2;
+  }
+  return w;
+}
+
+/* Fields of the paste layout. */
+enum { P_SEQ, P_TIME, P_PROCESS, P_PID, P_OPERATION, P_PATH, P_RESULT, P_DETAIL, P_STATUS, P_COUNT };
+
+static const diag__field_def paste_defs[P_COUNT] = {
+    PM_FIELD("Sequence", DIAG_TYPE_INT),     PM_FIELD("Time of Day", DIAG_TYPE_TIME),
+    PM_FIELD("Process Name", DIAG_TYPE_STRING), PM_FIELD("PID", DIAG_TYPE_INT),
+    PM_FIELD("Operation", DIAG_TYPE_STRING), PM_FIELD("Path", DIAG_TYPE_STRING),
+    PM_FIELD("Result", DIAG_TYPE_STRING),    PM_FIELD("Detail", DIAG_TYPE_STRING),
+    PM_FIELD("Status", DIAG_TYPE_CODE),
+};
+
+static int is_time_token(const token *t) {
+  char buf[PM_TIME_MAX];
+  return pm_time(t->p, t->n, buf) != 0;
+}
+
+static diag__span span_of(const char *p, size_t n) {
+  diag__span s = {p, n};
+  return s;
+}
+
+/* Space-separated: `[seq] time [AM|PM] process... pid operation path...
+ * RESULT detail...`. The result is the first place after the operation
+ * where a known Result string stands as whole words (the longest there);
+ * the path is what lies before it, as written. */
+static int paste_spaces(const char *s, size_t n, diag__span *f, char *tod) {
+  size_t pos = 0;
+  token t;
+  if (!next_token(s, n, &pos, &t)) return 0;
+  f[P_SEQ] = span_of("", 0);
+  if (all_digits(t.p, t.n)) {
+    f[P_SEQ] = span_of(t.p, t.n);
+    if (!next_token(s, n, &pos, &t)) return 0;
+  }
+  if (!is_time_token(&t)) return 0;
+  const char *time_start = t.p;
+  size_t time_end = pos;
+  size_t after = pos;
+  token marker;
+  if (next_token(s, n, &after, &marker) && half_day(marker.p, marker.n) > 0) time_end = pos = after;
+  size_t tn = pm_time(time_start, (size_t)(s + time_end - time_start), tod);
+  if (!tn) return 0;
+  f[P_TIME] = span_of(tod, tn);
+  /* The process name runs to the PID, the first number after it. */
+  const char *proc_start = NULL, *proc_end = NULL;
+  for (int words = 0;; words++) {
+    if (words > 8 || !next_token(s, n, &pos, &t)) return 0;
+    if (proc_start && all_digits(t.p, t.n)) break;
+    if (!proc_start) proc_start = t.p;
+    proc_end = t.p + t.n;
+  }
+  f[P_PROCESS] = span_of(proc_start, (size_t)(proc_end - proc_start));
+  f[P_PID] = span_of(t.p, t.n);
+  while (pos < n && s[pos] == ' ')
+    pos++;
+  size_t op = pos < n ? operation_at(s, n, pos) : 0;
+  if (!op) return 0;
+  f[P_OPERATION] = span_of(s + pos, op);
+  pos += op;
+  while (pos < n && s[pos] == ' ')
+    pos++;
+  size_t path_start = pos;
+  for (size_t i = pos; i < n; i++) {
+    if (i > path_start && s[i - 1] != ' ') continue; /* whole words only */
+    size_t r = status_at(s + i, n - i);
+    if (!r) continue;
+    size_t path_end = i;
+    while (path_end > path_start && s[path_end - 1] == ' ')
+      path_end--;
+    f[P_PATH] = span_of(s + path_start, path_end - path_start);
+    f[P_RESULT] = span_of(s + i, r);
+    size_t d = i + r;
+    while (d < n && s[d] == ' ')
+      d++;
+    f[P_DETAIL] = span_of(s + d, n - d);
+    return 1;
+  }
+  return 0;
+}
+
+/* Tab-separated, as the clipboard holds it: [Sequence] Time of Day,
+ * Process Name, PID, Operation, Path, Result, Detail. */
+static int paste_tabs(const char *s, size_t n, diag__span *f, char *tod) {
+  diag__span raw[9];
+  size_t count = 0;
+  const char *p = s, *end = s + n;
+  for (;;) {
+    const char *q = memchr(p, '\t', (size_t)(end - p));
+    if (count == 9) return 0;
+    raw[count++] = span_of(p, q ? (size_t)(q - p) : (size_t)(end - p));
+    if (!q) break;
+    p = q + 1;
+  }
+  size_t k = 0;
+  f[P_SEQ] = span_of("", 0);
+  if (count == 8) {
+    if (!all_digits(raw[0].ptr, raw[0].len)) return 0;
+    f[P_SEQ] = raw[k++];
+  } else if (count != 7) {
+    return 0;
+  }
+  size_t tn = pm_time(raw[k].ptr, raw[k].len, tod);
+  if (!tn || raw[k + 1].len == 0 || !all_digits(raw[k + 2].ptr, raw[k + 2].len) ||
+      raw[k + 3].len == 0)
+    return 0;
+  f[P_TIME] = span_of(tod, tn);
+  f[P_PROCESS] = raw[k + 1];
+  f[P_PID] = raw[k + 2];
+  f[P_OPERATION] = raw[k + 3];
+  f[P_PATH] = raw[k + 4];
+  f[P_RESULT] = raw[k + 5];
+  f[P_DETAIL] = raw[k + 6];
+  return f[P_RESULT].len != 0;
+}
+
+/* One pasted row into f[P_COUNT] (Status included); 0 when it is none. */
+static int paste_row(const char *s, size_t n, diag__span *f, char *tod) {
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+    n--;
+  while (n && s[0] == ' ')
+    s++, n--;
+  if (n == 0) return 0;
+  int ok = memchr(s, '\t', n) ? paste_tabs(s, n, f, tod) : paste_spaces(s, n, f, tod);
+  if (ok) f[P_STATUS] = status_of(f[P_RESULT]);
+  return ok;
+}
+
+static diag__detect paste_detect(const char *head, size_t len, int complete) {
+  size_t pos = 0;
+  for (;;) {
+    const char *p = head + pos;
+    size_t rest = len - pos;
+    const char *nl = memchr(p, '\n', rest);
+    size_t n = nl ? (size_t)(nl - p) : rest;
+    if (n && memchr(p, '\0', n)) return DIAG__DETECT_NO;
+    if (!nl && !complete) {
+      /* a row starts with its sequence number or its time */
+      if (n > PM_HEADER_WAIT || (n > 0 && !diag__is_digit((unsigned char)p[0]) && p[0] != ' '))
+        return DIAG__DETECT_NO;
+      return DIAG__DETECT_MORE;
+    }
+    if (is_blank_line(p, n)) {
+      if (!nl) return DIAG__DETECT_NO;
+      pos += n + 1;
+      continue;
+    }
+    diag__span f[P_COUNT];
+    char tod[PM_TIME_MAX];
+    return paste_row(p, n, f, tod) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+  }
+}
+
+typedef struct paste_state {
+  diag__layout layout;
+  diag__span spans[P_COUNT];
+  char tod_buf[PM_TIME_MAX];
+} paste_state;
+
+static diag_status paste_init(void *state, diag__mem *mem) {
+  paste_state *st = state;
+  (void)mem;
+  st->layout.id = 1;
+  st->layout.count = P_COUNT;
+  st->layout.defs = paste_defs;
+  st->layout.date_field = -1;
+  st->layout.time_field = P_TIME;
+  st->layout.time_flags = 0;
+  return DIAG_OK;
+}
+
+static void paste_fini(void *state, diag__mem *mem) {
+  (void)state;
+  (void)mem;
+}
+
+static diag_status paste_line(void *state, const diag__sink *sink, const diag__line *line) {
+  paste_state *st = state;
+  if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
+  if (is_blank_line(line->text, line->len)) return DIAG_OK;
+  /* FIELD_COUNT: the anchors (time, PID, operation, result) are not all
+   * there, so the line cannot be cut into the row's fields. */
+  if (!paste_row(line->text, line->len, st->spans, st->tod_buf))
+    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
+  diag_record rec;
+  rec.format = &diag__format_procmon_paste;
+  rec.input = sink->input_name;
+  rec.line = line->number;
+  rec.end_line = line->number;
+  rec.offset = line->offset;
+  rec.text = line->text;
+  rec.text_len = line->len;
+  rec.layout = &st->layout;
+  rec.fields = st->spans;
+  rec.field_lines = NULL;
+  return sink->record(sink->ctx, &rec);
+}
+
+/* ---- the tables' entries ------------------------------------------------ */
+
+const diag__source diag__source_procmon = {
+    .name = "procmon",
+    .fields = procmon_fields,
+    .nfields = PM_NFIELDS,
+    .open_field = NULL,
+    /* Procmon writes n/a where a column does not apply (Sequence of a
+     * converted log, Attributes of a registry event). */
+    .null_token = "n/a",
+    .plus_for_space = 0,
+};
+
+const diag__format diag__format_procmon_csv = {
+    .name = "procmon-csv",
+    .description = "Process Monitor CSV export (File > Save... > CSV, or procmon /SaveAs x.csv)",
+    .supported = 1,
+    .detect = csv_detect,
+    .state_size = sizeof(csv_state),
+    .init = csv_init,
+    .fini = csv_fini,
+    .line = csv_line,
+    .end = csv_end,
+    .source = &diag__source_procmon,
+};
+
+const diag__format diag__format_procmon_paste = {
+    .name = "procmon-paste",
+    .description = "Process Monitor rows copied from its window (tab- or space-separated)",
+    .supported = 1,
+    .detect = paste_detect,
+    .state_size = sizeof(paste_state),
+    .init = paste_init,
+    .fini = paste_fini,
+    .line = paste_line,
+    .end = NULL,
+    .source = &diag__source_procmon,
+};
