@@ -81,6 +81,7 @@ static void free_index(diag__mem *mem, diag__source_rules *by_source) {
     diag__free(mem, by_source[i].benign);
     diag__free(mem, by_source[i].symptoms);
     diag__free(mem, (void *)by_source[i].gate);
+    diag__free(mem, by_source[i].gated);
   }
   diag__free(mem, by_source);
 }
@@ -203,14 +204,18 @@ static diag__rule *source_rule(const diag__source_rules *s, size_t i) {
   return i < s->nbenign ? s->benign[i] : s->symptoms[i - s->nbenign];
 }
 
-/* Collects into gate the distinct gating conditions the rules of s have
- * on slot and returns how many there are, or 0 when some rule has none
- * (then slot cannot gate). */
-static size_t gate_conditions(const diag__source_rules *s, size_t slot, const diag__pred **gate) {
+/* The distinct gating conditions that the rules of s have on slot, into
+ * gate; returns how many there are. *covered receives how many rules have
+ * one, and gated (when not NULL) marks those rules. */
+static size_t gate_conditions(const diag__source_rules *s, size_t slot, const diag__pred **gate,
+                              size_t *covered, unsigned char *gated) {
   size_t n = 0;
+  *covered = 0;
   for (size_t i = 0; i < s->nbenign + s->nsymptoms; i++) {
     const diag__pred *p = gate_pred(source_rule(s, i), slot);
-    if (!p) return 0;
+    if (!p) continue;
+    ++*covered;
+    if (gated) gated[i] = 1;
     size_t j = 0;
     while (j < n && !same_condition(gate[j], p))
       j++;
@@ -219,36 +224,50 @@ static size_t gate_conditions(const diag__source_rules *s, size_t slot, const di
   return n;
 }
 
-/* Finds the gate of one source (see diag__source_rules): of the slots that
- * every rule tests with a gating condition, the one with the fewest
- * distinct conditions (each costs a test per record), a numeric one on a
- * tie. No gate is not an error: the matcher then tries every rule. */
+/* Finds the gate of one source (see diag__source_rules): the slot with a
+ * gating condition in the most rules; on a tie the one with the fewest
+ * distinct conditions (each costs a test per record), then a numeric one.
+ * A gate must spare at least two rules (or the only one) to pay for the
+ * field it reads; without one the matcher simply tries every rule. */
 static diag_status build_gate(diag__mem *mem, diag__source_rules *s) {
   size_t nrules = s->nbenign + s->nsymptoms;
   if (nrules == 0) return DIAG_OK;
   const diag__pred **gate = diag__calloc(mem, nrules, sizeof *gate);
-  if (!gate) return diag__mem_failure(mem);
-  const diag__rule *first = source_rule(s, 0); /* a gate slot is one of its slots */
-  size_t best_slot = SIZE_MAX, best_n = 0;
+  unsigned char *gated = diag__calloc(mem, nrules, 1);
+  if (!gate || !gated) {
+    diag__free(mem, (void *)gate);
+    diag__free(mem, gated);
+    return diag__mem_failure(mem);
+  }
+  size_t best_slot = SIZE_MAX, best_covered = 0, best_n = 0;
   int best_numeric = 0;
-  for (size_t k = 0; k < first->npreds; k++) {
-    const diag__pred *p = &first->preds[k];
-    if (!gates(p)) continue;
-    size_t n = gate_conditions(s, p->slot, gate);
-    int numeric = p->op == DIAG__OP_EQ_NUM || p->op == DIAG__OP_IN_NUM;
-    if (n && (best_slot == SIZE_MAX || n < best_n || (n == best_n && numeric && !best_numeric))) {
-      best_slot = p->slot;
-      best_n = n;
-      best_numeric = numeric;
+  for (size_t i = 0; i < nrules; i++) {
+    const diag__rule *r = source_rule(s, i);
+    for (size_t k = 0; k < r->npreds; k++) {
+      const diag__pred *p = &r->preds[k];
+      if (!gates(p)) continue;
+      size_t covered;
+      size_t n = gate_conditions(s, p->slot, gate, &covered, NULL);
+      int numeric = p->op == DIAG__OP_EQ_NUM || p->op == DIAG__OP_IN_NUM;
+      if (covered > best_covered || (covered == best_covered && n < best_n) ||
+          (covered == best_covered && n == best_n && numeric && !best_numeric)) {
+        best_slot = p->slot;
+        best_covered = covered;
+        best_n = n;
+        best_numeric = numeric;
+      }
     }
   }
-  if (best_slot == SIZE_MAX) {
+  if (best_slot == SIZE_MAX || (best_covered < 2 && best_covered < nrules)) {
     diag__free(mem, (void *)gate);
+    diag__free(mem, gated);
     return DIAG_OK;
   }
-  s->ngate = gate_conditions(s, best_slot, gate);
+  s->ngate = gate_conditions(s, best_slot, gate, &best_covered, gated);
   s->gate = gate;
   s->gate_slot = best_slot;
+  s->gated = gated;
+  s->all_gated = best_covered == nrules;
   return DIAG_OK;
 }
 

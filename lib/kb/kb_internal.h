@@ -113,14 +113,17 @@ typedef struct diag__source_rules {
   size_t nbenign;
   diag__rule **symptoms;
   size_t nsymptoms;
-  /* The gate, a prefilter: when every rule of the source requires one
-   * field (gate_slot) to equal one of a few values, a record whose field
-   * satisfies none of the distinct conditions in `gate` can match no rule
-   * and is passed over after that one check. NULL when the rules share no
-   * such field. */
+  /* The gate, a prefilter: a field (gate_slot) that rules require to equal
+   * one of a few values, such as sc-status. A record whose field satisfies
+   * none of the distinct conditions in `gate` can match none of the rules
+   * marked in `gated` (benign rules first, then symptoms), so they are
+   * passed over after that one check. gate is NULL when no field is shared
+   * by two rules (or the only one). Built by diag__kb_index. */
   const diag__pred **gate;
   size_t ngate;
   size_t gate_slot;
+  unsigned char *gated; /* nbenign + nsymptoms flags */
+  int all_gated;        /* every rule is gated: a closed gate ends the record */
 } diag__source_rules;
 
 struct diag_kb {
@@ -133,7 +136,7 @@ struct diag_kb {
   size_t slots_cap;
   size_t nsymptoms; /* over all problems */
   size_t nbenign;
-  size_t nregex; /* regex conditions over all problems */
+  size_t nregex;                 /* regex conditions over all problems */
   diag__source_rules *by_source; /* diag__source_table_count entries */
   atomic_int frozen;
 };

@@ -45,7 +45,7 @@ diag_status diag__regex_compile(diag__mem *mem, const char *pattern, size_t len,
                     &code, &offset, cctx);
   pcre2_compile_context_free(cctx);
   if (!re->code) {
-    diag_status st = code == PCRE2_ERROR_HEAPLIMIT || code == PCRE2_ERROR_NOMEMORY
+    diag_status st = code == PCRE2_ERROR_HEAP_FAILED || code == PCRE2_ERROR_NOMEMORY
                          ? diag__mem_failure(mem)
                          : DIAG_EKB;
     if (msg_cap) pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, msg_cap);

@@ -265,7 +265,7 @@ int diag__csv_split_line(const char *p, size_t n, char sep, diag__span *raw, siz
     }
     i++;
     if (p >= end) break;
-    p++; /* the separator */
+    p++;            /* the separator */
     if (p == end) { /* `a,`: an empty last field */
       if (i < max) {
         raw[i].ptr = p;

@@ -63,9 +63,9 @@ typedef struct diag__csv {
 
   /* The complete record, after DIAG__CSV_RECORD, valid until the next push:
    * `text` points into the line for a one-line record, else into `buf`. */
-  size_t count;     /* fields in the record (may exceed max_fields) */
-  int malformed;    /* a quote out of place was kept as data */
-  uint64_t line;    /* first line */
+  size_t count;  /* fields in the record (may exceed max_fields) */
+  int malformed; /* a quote out of place was kept as data */
+  uint64_t line; /* first line */
   uint64_t end_line;
   uint64_t offset; /* byte offset of the first line */
   const char *text;

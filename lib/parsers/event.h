@@ -81,6 +81,7 @@ typedef struct diag__event {
   diag__mem *mem;
   diag__buf vals;  /* the record's values */
   diag__buf names; /* the record's insertion-string names */
+  diag__buf scratch; /* a value being decoded before it is normalised */
   diag__event_value sys[DIAG__EV_NFIELDS];
   int time_zone; /* TimeCreated is UTC */
   diag__event_data *data;

@@ -67,6 +67,7 @@ void diag__event_init(diag__event *ev, diag__mem *mem) {
   ev->mem = mem;
   diag__buf_init(&ev->vals, mem);
   diag__buf_init(&ev->names, mem);
+  diag__buf_init(&ev->scratch, mem);
   diag__buf_init(&ev->layout_names, mem);
   ev->next_id = 1;
 }
@@ -74,6 +75,7 @@ void diag__event_init(diag__event *ev, diag__mem *mem) {
 void diag__event_fini(diag__event *ev) {
   diag__buf_fini(&ev->vals);
   diag__buf_fini(&ev->names);
+  diag__buf_fini(&ev->scratch);
   diag__buf_fini(&ev->layout_names);
   diag__free(ev->mem, ev->data);
   diag__free(ev->mem, ev->defs);

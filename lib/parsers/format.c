@@ -84,6 +84,11 @@ const diag__format *const diag__format_table[] = {
     &format_gif,
     &format_pdf,
     /* 2. supported, most specific first */
+    /* Windows events: an <Event>/<Events> root, a text block's first two
+     * labels, or the exact CSV header. */
+    &diag__format_event_xml,
+    &diag__format_event_text,
+    &diag__format_event_csv,
     /* WindowsUpdate.log before W3C: a pasted legacy line of 13 words
      * would otherwise pass for headerless IIS 6 data. */
     &diag__format_windowsupdate,
@@ -91,6 +96,10 @@ const diag__format *const diag__format_table[] = {
     &diag__format_procmon_csv,
     &diag__format_procmon_paste,
     &diag__format_w3c,
+    /* A header line that nothing else starts with. */
+    &diag__format_regedit,
+    /* `Name : value` blocks; says no to event text (`Log Name:`). */
+    &diag__format_powershell_list,
 };
 const size_t diag__format_table_count = sizeof diag__format_table / sizeof diag__format_table[0];
 
@@ -106,6 +115,9 @@ const diag__source *const diag__source_table[] = {
     &diag__source_w3c,
     &diag__source_windowsupdate,
     &diag__source_procmon,
+    &diag__source_windows_event,
+    &diag__source_powershell,
+    &diag__source_registry,
 };
 const size_t diag__source_table_count = sizeof diag__source_table / sizeof diag__source_table[0];
 

@@ -107,11 +107,19 @@ diag__detect_outcome diag__detect_format(const char *head, size_t len, int compl
 /* Individual sources and formats (defined in their own files). */
 extern const diag__source diag__source_w3c;
 extern const diag__format diag__format_w3c;
+extern const diag__source diag__source_powershell;
+extern const diag__format diag__format_powershell_list;
+extern const diag__source diag__source_registry;
+extern const diag__format diag__format_regedit;
 extern const diag__source diag__source_procmon;
 extern const diag__format diag__format_procmon_csv;
 extern const diag__format diag__format_procmon_paste;
 extern const diag__source diag__source_windowsupdate;
 extern const diag__format diag__format_windowsupdate;
 extern const diag__format diag__format_windowsupdate_etw;
+extern const diag__source diag__source_windows_event;
+extern const diag__format diag__format_event_xml;
+extern const diag__format diag__format_event_text;
+extern const diag__format diag__format_event_csv;
 
 #endif

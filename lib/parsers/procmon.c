@@ -71,7 +71,7 @@ static const diag__field_def procmon_fields[] = {
     PM_FIELD("Completion Time", DIAG_TYPE_STRING),
     PM_FIELD("Status", DIAG_TYPE_CODE),
 };
-#define PM_NFIELDS (sizeof procmon_fields / sizeof procmon_fields[0])
+#define PM_NFIELDS  (sizeof procmon_fields / sizeof procmon_fields[0])
 #define PM_NCOLUMNS (PM_NFIELDS - 1) /* without the derived Status */
 
 static const diag__field_def *catalogue_find(const char *name, size_t len) {
@@ -366,41 +366,48 @@ static size_t pm_time(const char *s, size_t n, char *out) {
   return 9 + frac_len;
 }
 
-/* Room for the ticks of 10^13 seconds. */
-#define PM_DURATION_MAX 24
+/* Room for a sign, 19 integer digits and 7 decimals. */
+#define PM_DURATION_MAX 32
 
 /* Duration, seconds with up to 7 decimals (`0.0000074`, `0,0000074`), as
- * an integer count of 100 ns in out[PM_DURATION_MAX]; returns its length, or
- * 0 when s is not such a duration. */
+ * an integer count of 100 ns in out[PM_DURATION_MAX] (`74`); returns its
+ * length, or 0 when s is not such a duration. Done on the digits, so no
+ * value overflows here: one too large for the accessor fails there. Every
+ * text diag__value_int accepts is accepted here, so a value left as
+ * written is never misread as ticks. */
 static size_t pm_duration(const char *s, size_t n, char *out) {
-  uint64_t ticks = 0;
-  size_t i = 0;
-  while (i < n && diag__is_digit((unsigned char)s[i])) {
-    if (i == 12) return 0; /* beyond any trace: refuse rather than overflow */
-    ticks = ticks * 10 + (unsigned)(s[i] - '0');
+  size_t i = 0, len = 0;
+  if (i < n && (s[i] == '-' || s[i] == '+')) {
+    if (s[i] == '-') out[len++] = '-';
     i++;
   }
-  if (i == 0) return 0;
-  size_t frac = 0;
-  if (i < n && (s[i] == '.' || s[i] == ',')) {
+  size_t int_at = i;
+  while (i < n && diag__is_digit((unsigned char)s[i]))
     i++;
-    while (i < n && diag__is_digit((unsigned char)s[i]) && frac < 7) {
-      ticks = ticks * 10 + (unsigned)(s[i] - '0');
-      i++, frac++;
-    }
-    if (frac == 0) return 0;
+  size_t int_len = i - int_at, frac_at = 0, frac_len = 0;
+  if (int_len == 0) return 0;
+  if (i < n && (s[i] == '.' || s[i] == ',')) {
+    frac_at = ++i;
+    while (i < n && diag__is_digit((unsigned char)s[i]))
+      i++;
+    frac_len = i - frac_at;
+    if (frac_len == 0 || frac_len > 7) return 0;
   }
   if (i != n) return 0;
-  for (; frac < 7; frac++)
-    ticks *= 10;
-  char tmp[PM_DURATION_MAX];
-  size_t len = 0;
-  do {
-    tmp[len++] = (char)('0' + ticks % 10);
-    ticks /= 10;
-  } while (ticks);
-  for (size_t k = 0; k < len; k++)
-    out[k] = tmp[len - 1 - k];
+  while (int_len > 1 && s[int_at] == '0') /* 0.0000074 is 74, not 00000074 */
+    int_at++, int_len--;
+  if (int_len > 19) return 0; /* as written it overflows the accessor too */
+  int leading = int_len == 1 && s[int_at] == '0';
+  if (!leading) {
+    memcpy(out + len, s + int_at, int_len);
+    len += int_len;
+  }
+  for (size_t k = 0; k < 7; k++) {
+    char d = k < frac_len ? s[frac_at + k] : '0';
+    if (leading && d == '0' && k < 6) continue;
+    leading = 0;
+    out[len++] = d;
+  }
   return len;
 }
 
@@ -508,7 +515,7 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
  * near them; past them its lines are reported and parsing resumes. */
 #define PM_MAX_RECORD_BYTES (256u * 1024u)
 #define PM_MAX_RECORD_LINES 1000u
-#define PM_MAX_COLUMNS 1024u
+#define PM_MAX_COLUMNS      1024u
 
 /* The seven columns of Procmon's default export, for rows with no header. */
 static const char *const pm_default_columns[] = {
@@ -683,8 +690,7 @@ static diag_status emit_row(csv_state *st, const diag__sink *sink) {
   }
   diag__span none = {"", 0};
   st->spans[st->columns] = st->result_col >= 0 ? status_of(st->spans[st->result_col]) : none;
-  st->field_lines[st->columns] =
-      st->result_col >= 0 ? st->field_lines[st->result_col] : c->line;
+  st->field_lines[st->columns] = st->result_col >= 0 ? st->field_lines[st->result_col] : c->line;
   diag_record rec;
   rec.format = &diag__format_procmon_csv;
   rec.input = sink->input_name;
@@ -699,8 +705,7 @@ static diag_status emit_row(csv_state *st, const diag__sink *sink) {
   return sink->record(sink->ctx, &rec);
 }
 
-static diag_status complete_record(csv_state *st, const diag__sink *sink,
-                                   const diag__line *line) {
+static diag_status complete_record(csv_state *st, const diag__sink *sink, const diag__line *line) {
   diag__csv *c = &st->csv;
   if (record_is_header(c)) return header(st, sink, line);
   if (!st->have_layout) {
@@ -786,9 +791,9 @@ static diag_status csv_end(void *state, const diag__sink *sink) {
  * network operations are `TCP x` / `UDP x`. Any other operation is one
  * identifier (CreateFile, RegQueryValue, IRP_MJ_CLOSE, ...). */
 static const char *const pm_spaced_operations[] = {
-    "Process Defined",   "Process Create",   "Process Exit",           "Process Start",
-    "Process Statistics", "Process Profiling", "Thread Create",         "Thread Exit",
-    "Thread Profile",    "Thread Profiling", "Load Image",             "System Statistics",
+    "Process Defined",        "Process Create",    "Process Exit",  "Process Start",
+    "Process Statistics",     "Process Profiling", "Thread Create", "Thread Exit",
+    "Thread Profile",         "Thread Profiling",  "Load Image",    "System Statistics",
     "Debug Output Profiling",
 };
 
@@ -845,13 +850,24 @@ static size_t operation_at(const char *s, size_t n, size_t pos) {
 }
 
 /* Fields of the paste layout. */
-enum { P_SEQ, P_TIME, P_PROCESS, P_PID, P_OPERATION, P_PATH, P_RESULT, P_DETAIL, P_STATUS, P_COUNT };
+enum {
+  P_SEQ,
+  P_TIME,
+  P_PROCESS,
+  P_PID,
+  P_OPERATION,
+  P_PATH,
+  P_RESULT,
+  P_DETAIL,
+  P_STATUS,
+  P_COUNT
+};
 
 static const diag__field_def paste_defs[P_COUNT] = {
-    PM_FIELD("Sequence", DIAG_TYPE_INT),     PM_FIELD("Time of Day", DIAG_TYPE_TIME),
+    PM_FIELD("Sequence", DIAG_TYPE_INT),        PM_FIELD("Time of Day", DIAG_TYPE_TIME),
     PM_FIELD("Process Name", DIAG_TYPE_STRING), PM_FIELD("PID", DIAG_TYPE_INT),
-    PM_FIELD("Operation", DIAG_TYPE_STRING), PM_FIELD("Path", DIAG_TYPE_STRING),
-    PM_FIELD("Result", DIAG_TYPE_STRING),    PM_FIELD("Detail", DIAG_TYPE_STRING),
+    PM_FIELD("Operation", DIAG_TYPE_STRING),    PM_FIELD("Path", DIAG_TYPE_STRING),
+    PM_FIELD("Result", DIAG_TYPE_STRING),       PM_FIELD("Detail", DIAG_TYPE_STRING),
     PM_FIELD("Status", DIAG_TYPE_CODE),
 };
 

@@ -57,6 +57,15 @@ int diag__xml_scan_in_decl(const diag__xml_scan *s) {
   return s->state == SC_DECL || s->state == SC_BANG;
 }
 
+int diag__xml_scan_in_tag(const diag__xml_scan *s, const char **name, size_t *len) {
+  *name = "";
+  *len = 0;
+  if (s->state == SC_LT) return 1;
+  if (s->state != SC_NAME && s->state != SC_TAG) return 0;
+  if (!s->name_cut) local_part(s->name, s->name_len, name, len);
+  return 1;
+}
+
 static diag_status scan_emit(diag__xml_scan *s, diag__xml_scan_kind kind, diag__xml_scan_fn fn,
                              void *ctx) {
   diag__xml_scan_event ev;

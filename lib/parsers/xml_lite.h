@@ -53,7 +53,7 @@ typedef enum diag__xml_scan_kind {
 
 typedef struct diag__xml_scan_event {
   diag__xml_scan_kind kind;
-  const char *name; /* START/END: the local name (prefix removed); valid during the call */
+  const char *name; /* START/END: the local name (prefix removed), valid during the call */
   size_t name_len;
   int name_cut;    /* the name was longer than the scanner keeps: it matches nothing */
   int empty;       /* START: an empty-element tag `<x/>` */
@@ -89,6 +89,9 @@ diag_status diag__xml_scan_feed(diag__xml_scan *s, const char *p, size_t n, diag
 int diag__xml_scan_in_text(const diag__xml_scan *s);
 /* Whether the scanner is inside a markup declaration (`<!DOCTYPE ...`). */
 int diag__xml_scan_in_decl(const diag__xml_scan *s);
+/* Whether the scanner is inside a tag (a `<` seen, its `>` not yet); when
+ * it is, name and len give the tag's local name as far as it was read. */
+int diag__xml_scan_in_tag(const diag__xml_scan *s, const char **name, size_t *len);
 
 /* ---- the pull reader ------------------------------------------------ */
 

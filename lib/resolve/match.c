@@ -6,7 +6,7 @@
  * predicate asks for them.
  *
  * This runs for every record, and almost every record matches nothing, so
- * the work goes into rejecting quickly: the source's gate (a field all its
+ * the work goes into rejecting quickly: the source's gate (a field its
  * rules test for equality, such as sc-status) turns most records away
  * after one field, and each rule tries its cheapest conditions first (both
  * built by diag__kb_index). */
@@ -63,7 +63,7 @@ static int read_number(diag_type type, const diag__span *f, int64_t *out) {
    * more in their call and their sign and prefix checks than in the
    * digits. 19 digits cannot overflow 64 bits. Anything else (a sign,
    * hex, a value out of range) takes the general path. */
-  if (f->len <= 19) {
+  if (f->len > 0 && f->len <= 19) {
     uint64_t v = 0;
     size_t i = 0;
     for (unsigned d; i < f->len && (d = (unsigned)((unsigned char)f->ptr[i] - '0')) <= 9; i++)
@@ -138,8 +138,8 @@ static int rule_holds(struct diag_session *s, const diag__rule *rule, const stru
   return 1;
 }
 
-/* Whether a record gets past its source's gate: when it does not, every
- * rule has a condition it fails and none need be tried. */
+/* Whether a record gets past its source's gate (1 when there is none):
+ * when it does not, every gated rule has a condition it fails. */
 static int gate_open(struct diag_session *s, const diag__source_rules *rules,
                      const struct diag_input *in, const diag_record *rec) {
   if (!rules->gate) return 1;
@@ -206,10 +206,12 @@ diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
   const diag__source_rules *rules = &kb->by_source[in->source_index];
   if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
   if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
-  if (!gate_open(s, rules, in, rec)) return DIAG_OK;
+  int open = gate_open(s, rules, in, rec);
+  if (!open && rules->all_gated) return DIAG_OK; /* most records end here */
 
   for (size_t i = 0; i < rules->nbenign; i++) {
     const diag__rule *rule = rules->benign[i];
+    if (!open && rules->gated[i]) continue;
     if (rule_holds(s, rule, in, rec)) {
       s->dirty = 1;
       return record_match(s, in, &s->benign_matches[rule->global_index], rec);
@@ -217,6 +219,7 @@ diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
   }
   for (size_t i = 0; i < rules->nsymptoms; i++) {
     const diag__rule *rule = rules->symptoms[i];
+    if (!open && rules->gated[rules->nbenign + i]) continue;
     if (!rule_holds(s, rule, in, rec)) continue;
     s->dirty = 1;
     diag_status st = record_match(s, in, &s->symptom_matches[rule->global_index], rec);

@@ -219,6 +219,58 @@ class Contract(unittest.TestCase):
         self.assertIn("No known problem found.", out)
 
 
+WSUS = "wsus-401-0x800710dd-acl"
+
+
+class WsusProblem(unittest.TestCase):
+    """Problem 2: client WindowsUpdate.log and server Process Monitor evidence."""
+
+    def test_client_log_alone_is_decisive(self):
+        path = fixture("wsus_client_WindowsUpdate.log")
+        code, doc, _ = run_json(path)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], WSUS)
+        self.assertGreaterEqual(f["confidence"], 0.6)
+        self.assertLess(f["confidence"], 0.75)
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        self.assertEqual([e["line"] for e in by_id["proxy-send-401"]["evidence"]],
+                         lines_with(path, "Last proxy send request failed with hr = 0x800710DD"))
+        self.assertEqual(doc["inputs"][0]["format"], "windowsupdate")
+        self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
+    def test_client_and_server_together_are_stronger(self):
+        procmon = fixture("wsus_server_procmon.csv")
+        code, doc, _ = run_json(fixture("wsus_client_WindowsUpdate.log"), procmon)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertGreaterEqual(f["confidence"], 0.75)
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        denied = by_id["w3wp-denied-windows-folder"]
+        # w3wp.exe on Microsoft.NET only: not svchost.exe, not the Temp folder
+        self.assertEqual([e["line"] for e in denied["evidence"]],
+                         [n for n in lines_with(procmon, "ACCESS DENIED")
+                          if n not in lines_with(procmon, "svchost.exe") + lines_with(procmon, "Temp")])
+        self.assertTrue(all(e["input"].endswith("wsus_server_procmon.csv") for e in denied["evidence"]))
+
+    def test_server_evidence_alone_is_not_a_finding(self):
+        code, doc, _ = run_json(fixture("wsus_server_procmon.csv"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"], [])
+        self.assertEqual(doc["inputs"][0]["format"], "procmon-csv")
+
+    def test_other_windows_update_failures_are_not_this_problem(self):
+        code, doc, _ = run_json(fixture("healthy_client_WindowsUpdate.log"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"] + doc["inconclusive"], [])
+
+    def test_mixed_bundle_gives_each_problem_once(self):
+        code, doc, _ = run_json(fixture("exchange_day.log"), fixture("wsus_client_WindowsUpdate.log"),
+                                fixture("wsus_server_procmon.csv"), fixture("article.log"))
+        self.assertEqual(code, 1)
+        self.assertEqual(sorted(f["problem"] for f in doc["findings"]), sorted([DUET, WSUS]))
+
+
 class Options(unittest.TestCase):
     def test_usage_errors_exit_2(self):
         for args in ([], ["--bogus"], ["--min-confidence", "1.5", "x"], ["--kb"],

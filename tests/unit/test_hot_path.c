@@ -229,6 +229,57 @@ static void test_parsing_allocates_nothing_per_line(void **state) {
   check_flat(NULL);
 }
 
+/* ---- the gate never changes an answer ---------------------------------- */
+
+/* Three rules test sc-status, so it gates them; one tests only the URL
+ * and must still see every record, the closed-gate ones included; the
+ * benign rule still claims its records first. */
+#define GATE_KB                                                                                    \
+  "schema: libdiag/kb/1\nproblems:\n"                                                              \
+  "  - id: p\n    title: T\n    summary: S\n    cause: C\n"                                        \
+  "    resolutions: [{id: r, title: R, steps: [s]}]\n    symptoms:\n"                              \
+  "      - {id: s401, source: w3c, where: {sc-status: 401, cs-method: GET}, weight: 0.9, "         \
+  "required: true}\n"                                                                              \
+  "      - {id: s5xx, source: w3c, where: {sc-status: [500, 503]}, weight: 0.5}\n"                 \
+  "      - {id: url, source: w3c, where: {cs-uri-stem: {glob: \"/x/*\"}}, weight: 0.5}\n"          \
+  "    benign:\n"                                                                                  \
+  "      - {id: challenge, source: w3c, where: {sc-status: 401, sc-substatus: 2}, why: W}\n"
+
+#define GATE_LOG                                                                                   \
+  "#Fields: date time cs-method cs-uri-stem sc-status sc-substatus\n"                              \
+  "2009-01-15 06:54:28 GET /a 401 2\n"   /* challenge */                                           \
+  "2009-01-15 06:54:29 GET /a 401 5\n"   /* s401 */                                                \
+  "2009-01-15 06:54:30 GET /x/1 200 0\n" /* url: the gate is closed */                             \
+  "2009-01-15 06:54:31 GET /x/2 503 0\n" /* s5xx and url */                                        \
+  "2009-01-15 06:54:32 GET /x/3 401 2\n" /* challenge, which takes it from url */                  \
+  "2009-01-15 06:54:33 GET /x/4 - 0\n"   /* url: no status at all */                               \
+  "2009-01-15 06:54:34 GET /a 0401 5\n"  /* s401: the same number, other digits */
+
+static void test_gate_keeps_every_answer(void **state) {
+  (void)state;
+  diag_kb *kb;
+  diag_error err = DIAG_ERROR_INIT;
+  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
+  assert_int_equal(diag_kb_add_string(kb, "gate.yaml", GATE_KB, strlen(GATE_KB), NULL, NULL, &err),
+                   DIAG_OK);
+
+  diag_session *s;
+  diag_input *in;
+  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
+  assert_int_equal(diag_input_open(&in, s, "gate.log", NULL, &err), DIAG_OK);
+  assert_int_equal(diag_input_feed(in, GATE_LOG, strlen(GATE_LOG), &err), DIAG_OK);
+  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  assert_int_equal(diag_session_finding_count(s), 1);
+  const diag_finding *f = diag_session_finding_at(s, 0);
+  assert_int_equal(symptom_count(f, "s401"), 2);
+  assert_int_equal(symptom_count(f, "s5xx"), 1);
+  assert_int_equal(symptom_count(f, "url"), 3);
+  assert_int_equal(diag_session_benign_count(s), 1);
+  assert_int_equal(diag_match_count(diag_session_benign_at(s, 0)), 2);
+  diag_session_free(s);
+  diag_kb_free(kb);
+}
+
 /* ---- the splitter against a naive one ---------------------------------- */
 
 /* The parser finds separators 64 bytes at a time where it can; this checks
@@ -340,6 +391,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_diagnosing_allocates_nothing_per_line),
       cmocka_unit_test(test_parsing_allocates_nothing_per_line),
+      cmocka_unit_test(test_gate_keeps_every_answer),
       cmocka_unit_test(test_split_matches_naive_split),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

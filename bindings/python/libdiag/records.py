@@ -28,9 +28,10 @@ from __future__ import annotations
 import ctypes
 import datetime as _dt
 import enum
+import functools
 import ipaddress
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _ffi
 from .codes import Code
@@ -89,8 +90,7 @@ def time_value(t: _ffi.DiagTime) -> Optional[TimeValue]:
     return None
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One field of a record: name, type, text as written, and typed value."""
 
     name: str
@@ -119,6 +119,15 @@ def _fold(name: str) -> str:
 
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+@functools.lru_cache(maxsize=256)
+def _layout_index(names: Tuple[str, ...]) -> Dict[str, int]:
+    """Folded name -> position, shared by every record of one layout."""
+    index: Dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(_fold(name), i)
+    return index
 
 
 class Record(Mapping[str, FieldValue]):
@@ -150,9 +159,7 @@ class Record(Mapping[str, FieldValue]):
         """Its fields in layout order."""
         self.time: Optional[TimeValue] = time
         """Its timestamp from its date and time fields, or None when it has none."""
-        self._index: Dict[str, int] = {}
-        for i, f in enumerate(fields):
-            self._index.setdefault(_fold(f.name), i)
+        self._index: Optional[Dict[str, int]] = None
 
     @property
     def text(self) -> str:
@@ -161,6 +168,8 @@ class Record(Mapping[str, FieldValue]):
 
     def field(self, name: str) -> Field:
         """The :class:`Field` called *name* (ASCII case ignored); KeyError when there is none."""
+        if self._index is None:
+            self._index = _layout_index(tuple(f.name for f in self.fields))
         return self.fields[self._index[_fold(name)]]
 
     def __getitem__(self, name: str) -> FieldValue:
@@ -311,9 +320,7 @@ class RecordView:
             a = _ffi.DiagAddress()
             if lib.diag_record_field_address(p, index, ctypes.byref(a)) != 0:
                 return None
-            if a.family == 4:
-                return ipaddress.IPv4Address(bytes(a.bytes[:4]))
-            return ipaddress.IPv6Address(bytes(a.bytes))
+            return _address(a)
         if kind in (FieldType.DATE, FieldType.TIME):
             t = _ffi.DiagTime()
             if lib.diag_record_field_time(p, index, ctypes.byref(t)) != 0:
@@ -328,16 +335,75 @@ class RecordView:
 
     def copy(self) -> Record:
         """A :class:`Record` holding everything in this one, valid after the callback."""
-        return Record(format=self.format, input=self.input, line=self.line,
-                      end_line=self.end_line, offset=self.offset, raw=self.raw,
-                      fields=tuple(self.field(i) for i in range(self.field_count)),
-                      time=self.time)
+        return copy_record(self._lib, self._p())
 
     def __repr__(self) -> str:
         """``<RecordView w3c ex.log:2>``, or ``<RecordView (expired)>``."""
         if self._ptr is None:
             return "<RecordView (expired)>"
         return f"<RecordView {self.format} {self.input}:{self.line}>"
+
+
+_TYPES = tuple(FieldType)
+_ABSENT, _STRING, _INT, _CODE, _DURATION, _ADDRESS, _DATE, _TIME = range(8)
+_names: Dict[bytes, str] = {}
+
+
+def copy_record(lib: "_ffi.Library", p: int) -> Record:
+    """Copies the ``diag_record *`` *p* into a :class:`Record` (the fast path of callbacks).
+
+    Calls the same C accessors as :class:`RecordView`, once per field.
+    """
+    size = ctypes.c_size_t()
+    rsize = ctypes.byref(size)
+    num = ctypes.c_int64()
+    rnum = ctypes.byref(num)
+    when = _ffi.DiagTime()
+    rwhen = ctypes.byref(when)
+    string_at = ctypes.string_at
+    field_name, field_type = lib.diag_record_field_name, lib.diag_record_field_type
+    field_text = lib.diag_record_field_text
+    fields = []
+    for i in range(lib.diag_record_field_count(p)):
+        raw_name = field_name(p, i)
+        name = _names.get(raw_name)
+        if name is None:
+            name = _names[raw_name] = raw_name.decode("utf-8", "replace")
+        kind = field_type(p, i)
+        ptr = field_text(p, i, rsize)
+        raw = string_at(ptr, size.value) if size.value else b""
+        value: FieldValue = None
+        if kind == _STRING:
+            value = raw.decode("utf-8", "replace")
+        elif kind == _INT or kind == _CODE:
+            if lib.diag_record_field_int(p, i, rnum) == 0:
+                value = Code(num.value, raw.decode("utf-8", "replace")) if kind == _CODE \
+                    else num.value
+        elif kind == _DURATION:
+            if lib.diag_record_field_duration(p, i, rnum) == 0:
+                value = _dt.timedelta(microseconds=num.value // 1000)
+        elif kind == _ADDRESS:
+            a = _ffi.DiagAddress()
+            if lib.diag_record_field_address(p, i, ctypes.byref(a)) == 0:
+                value = _address(a)
+        elif kind == _DATE or kind == _TIME:
+            if lib.diag_record_field_time(p, i, rwhen) == 0:
+                value = time_value(when)
+        fields.append(Field(name, _TYPES[kind], raw, value))
+    ptr = lib.diag_record_text(p, rsize)
+    text = string_at(ptr, size.value) if size.value else b""
+    stamp = time_value(when) if lib.diag_record_time(p, rwhen) == 0 else None
+    return Record(format=_ffi.text(lib.diag_record_format(p)) or "",
+                  input=_ffi.text(lib.diag_record_input(p)) or "",
+                  line=lib.diag_record_line(p), end_line=lib.diag_record_end_line(p),
+                  offset=lib.diag_record_offset(p), raw=text, fields=tuple(fields), time=stamp)
+
+
+def _address(a: _ffi.DiagAddress) -> Union[ipaddress.IPv4Address, ipaddress.IPv6Address]:
+    raw = bytes(a.bytes)
+    if a.family == 4:
+        return ipaddress.IPv4Address(raw[:4])
+    return ipaddress.IPv6Address(raw)
 
 
 @dataclass(frozen=True)
