@@ -95,6 +95,42 @@ DIAG_API size_t diag_finding_symptom_count(const diag_finding *finding);
  * index. @return Borrowed, or NULL. @since 0.1.0 */
 DIAG_API const diag_match *diag_finding_symptom_at(const diag_finding *finding, size_t index);
 
+/**
+ * @brief What the evidence says about one cause of a finding's problem.
+ * @since 0.1.0
+ */
+typedef enum diag_cause_status {
+  DIAG_CAUSE_POSSIBLE = 0,  /**< No evidence for or against it was fed. */
+  DIAG_CAUSE_INDICATED = 1, /**< A symptom that points to it matched, none that rules it out. */
+  DIAG_CAUSE_RULED_OUT = 2  /**< A symptom that rules it out matched. */
+} diag_cause_status;
+
+/**
+ * @brief Number of causes the finding's problem tells apart (see diag_problem_cause_count()).
+ * @param finding The finding.
+ * @return The count.
+ * @since 0.1.0
+ */
+DIAG_API size_t diag_finding_cause_count(const diag_finding *finding);
+/**
+ * @brief Cause @p index of the finding, ranked: indicated causes first, then
+ *   possible ones, then those ruled out; KB order within each.
+ * @param finding The finding.
+ * @param index The index.
+ * @param[out] status Optional; what the evidence says about it.
+ * @return Borrowed from the KB, or NULL when out of range.
+ * @since 0.1.0
+ */
+DIAG_API const diag_cause *diag_finding_cause_at(const diag_finding *finding, size_t index,
+                                                 diag_cause_status *status);
+/**
+ * @brief The stable name of a cause status: `"indicated"`, `"possible"` or `"ruled-out"`.
+ * @param status The status.
+ * @return A static string, or NULL for an unknown status.
+ * @since 0.1.0
+ */
+DIAG_API const char *diag_cause_status_name(diag_cause_status status);
+
 /** @brief The id of the rule (symptom or benign rule) that matched. @param match The match. @return
  * Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_match_rule(const diag_match *match);

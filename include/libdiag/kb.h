@@ -31,6 +31,9 @@ typedef struct diag_kb diag_kb;
 typedef struct diag_problem diag_problem;
 /** @brief One resolution of a problem (opaque, owned by the KB). */
 typedef struct diag_resolution diag_resolution;
+/** @brief One branch of a problem's cause, for a differential diagnosis (opaque, owned by the KB).
+ */
+typedef struct diag_cause diag_cause;
 
 /** @brief diag_kb_new() flag: leave the built-in problems out. */
 #define DIAG_KB_NO_BUILTIN 0x1u
@@ -215,6 +218,66 @@ DIAG_API size_t diag_resolution_command_count(const diag_resolution *r);
 /** @brief Command @p index. @param r The resolution. @param index The index. @return Borrowed, or
  * NULL. @since 0.1.0 */
 DIAG_API const char *diag_resolution_command_at(const diag_resolution *r, size_t index);
+
+/**
+ * @brief Number of causes (branches of the cause) the problem tells apart.
+ *
+ * A problem whose article names several possible causes lists them, each
+ * with the symptoms that point to it or rule it out; 0 when the problem has
+ * one undivided cause (see diag_problem_cause()). A finding reports the
+ * status of each (see diag_finding_cause_status()).
+ * @param p The problem.
+ * @return The count.
+ * @since 0.1.0
+ */
+DIAG_API size_t diag_problem_cause_count(const diag_problem *p);
+/** @brief Cause @p index, in KB order. @param p The problem. @param index The index. @return
+ * Borrowed, or NULL. @since 0.1.0 */
+DIAG_API const diag_cause *diag_problem_cause_at(const diag_problem *p, size_t index);
+/** @brief A cause's id. @param c The cause. @return Borrowed. @since 0.1.0 */
+DIAG_API const char *diag_cause_id(const diag_cause *c);
+/** @brief A cause's title, in the article's terms. @param c The cause. @return Borrowed. @since
+ * 0.1.0 */
+DIAG_API const char *diag_cause_title(const diag_cause *c);
+/** @brief Number of symptoms that point to this cause. @param c The cause. @return The count.
+ * @since 0.1.0 */
+DIAG_API size_t diag_cause_indicated_by_count(const diag_cause *c);
+/**
+ * @brief The id of symptom @p index that points to this cause.
+ * @param c The cause.
+ * @param p The problem it belongs to.
+ * @param index The index.
+ * @return Borrowed, or NULL when out of range.
+ * @since 0.1.0
+ */
+DIAG_API const char *diag_cause_indicated_by_at(const diag_cause *c, const diag_problem *p,
+                                                size_t index);
+/** @brief Number of symptoms that rule this cause out. @param c The cause. @return The count.
+ * @since 0.1.0 */
+DIAG_API size_t diag_cause_ruled_out_by_count(const diag_cause *c);
+/**
+ * @brief The id of symptom @p index that rules this cause out.
+ * @param c The cause.
+ * @param p The problem it belongs to.
+ * @param index The index.
+ * @return Borrowed, or NULL when out of range.
+ * @since 0.1.0
+ */
+DIAG_API const char *diag_cause_ruled_out_by_at(const diag_cause *c, const diag_problem *p,
+                                                size_t index);
+/** @brief Number of resolutions that address this cause. @param c The cause. @return The count.
+ * @since 0.1.0 */
+DIAG_API size_t diag_cause_resolution_count(const diag_cause *c);
+/**
+ * @brief The id of resolution @p index that addresses this cause.
+ * @param c The cause.
+ * @param p The problem it belongs to.
+ * @param index The index.
+ * @return Borrowed, or NULL when out of range.
+ * @since 0.1.0
+ */
+DIAG_API const char *diag_cause_resolution_at(const diag_cause *c, const diag_problem *p,
+                                              size_t index);
 
 #ifdef __cplusplus
 }

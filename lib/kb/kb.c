@@ -69,6 +69,15 @@ void diag__problem_free(diag__mem *mem, struct diag_problem *p) {
     free_strings(mem, r->commands, r->ncommands);
   }
   diag__free(mem, p->resolutions);
+  for (size_t i = 0; p->causes && i < p->ncauses; i++) {
+    struct diag_cause *c = &p->causes[i];
+    diag__free(mem, c->id);
+    diag__free(mem, c->title);
+    diag__free(mem, c->indicated_by);
+    diag__free(mem, c->ruled_out_by);
+    diag__free(mem, c->resolutions);
+  }
+  diag__free(mem, p->causes);
   free_strings(mem, p->test_header, p->ntest_header);
   free_strings(mem, p->positive, p->npositive);
   free_strings(mem, p->negative, p->nnegative);
@@ -531,4 +540,42 @@ DIAG_API size_t diag_resolution_command_count(const diag_resolution *r) {
 
 DIAG_API const char *diag_resolution_command_at(const diag_resolution *r, size_t index) {
   return r && index < r->ncommands ? r->commands[index] : NULL;
+}
+
+DIAG_API size_t diag_problem_cause_count(const diag_problem *p) { return p ? p->ncauses : 0; }
+
+DIAG_API const diag_cause *diag_problem_cause_at(const diag_problem *p, size_t index) {
+  return p && index < p->ncauses ? &p->causes[index] : NULL;
+}
+
+DIAG_API const char *diag_cause_id(const diag_cause *c) { return c ? c->id : NULL; }
+
+DIAG_API const char *diag_cause_title(const diag_cause *c) { return c ? c->title : NULL; }
+
+DIAG_API size_t diag_cause_resolution_count(const diag_cause *c) { return c ? c->nresolutions : 0; }
+
+DIAG_API const char *diag_cause_resolution_at(const diag_cause *c, const diag_problem *p,
+                                              size_t index) {
+  if (!c || !p || index >= c->nresolutions) return NULL;
+  return p->resolutions[c->resolutions[index]].id;
+}
+
+DIAG_API size_t diag_cause_indicated_by_count(const diag_cause *c) {
+  return c ? c->nindicated_by : 0;
+}
+
+DIAG_API const char *diag_cause_indicated_by_at(const diag_cause *c, const diag_problem *p,
+                                                size_t index) {
+  if (!c || !p || index >= c->nindicated_by) return NULL;
+  return p->symptoms[c->indicated_by[index]].id;
+}
+
+DIAG_API size_t diag_cause_ruled_out_by_count(const diag_cause *c) {
+  return c ? c->nruled_out_by : 0;
+}
+
+DIAG_API const char *diag_cause_ruled_out_by_at(const diag_cause *c, const diag_problem *p,
+                                                size_t index) {
+  if (!c || !p || index >= c->nruled_out_by) return NULL;
+  return p->symptoms[c->ruled_out_by[index]].id;
 }

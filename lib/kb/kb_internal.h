@@ -68,6 +68,20 @@ struct diag_resolution {
   size_t ncommands;
 };
 
+/* One branch of a problem's cause, for a differential diagnosis: which
+ * symptoms point to it, which rule it out, and which resolutions fix it.
+ * Indexes are into the problem's symptoms and resolutions. */
+struct diag_cause {
+  char *id;
+  char *title;
+  size_t *indicated_by;
+  size_t nindicated_by;
+  size_t *ruled_out_by;
+  size_t nruled_out_by;
+  size_t *resolutions;
+  size_t nresolutions;
+};
+
 typedef struct diag__product {
   char *name;
   char *versions; /* "5.0, 6.0" (may be empty) */
@@ -89,6 +103,8 @@ struct diag_problem {
   size_t nbenign;
   struct diag_resolution *resolutions;
   size_t nresolutions;
+  struct diag_cause *causes; /* may be empty: one undivided cause */
+  size_t ncauses;
   char **test_header; /* lines fed before every sample (e.g. a #Fields line) */
   size_t ntest_header;
   char **positive; /* tests.positive */

@@ -649,10 +649,12 @@ static void compile_where(loader *L, diag__rule *r, const diag__ynode *where) {
 static const char *const symptom_keys[] = {"id",     "source",   "where",
                                            "weight", "required", "description"};
 static const char *const benign_keys[] = {"id", "source", "where", "why"};
-static const char *const problem_keys[] = {"id",          "title",    "summary", "products",
-                                           "references",  "symptoms", "benign",  "cause",
-                                           "resolutions", "tests"};
+static const char *const problem_keys[] = {"id",         "title",       "summary", "products",
+                                           "references", "symptoms",    "benign",  "cause",
+                                           "causes",     "resolutions", "tests"};
 static const char *const product_keys[] = {"name", "versions"};
+static const char *const cause_keys[] = {"id", "title", "indicated_by", "ruled_out_by",
+                                         "resolutions"};
 static const char *const resolution_keys[] = {"id", "title", "steps", "commands", "warning"};
 static const char *const tests_keys[] = {"header", "positive", "negative"};
 static const char *const top_keys[] = {"schema", "problems"};
@@ -740,19 +742,16 @@ static void load_rule(loader *L, struct diag_problem *p, diag__rule *r, const di
     string_key(L, n, "why", 1, &r->why);
     return;
   }
+  r->weight = -1; /* until a valid weight is read: check_zero_weights skips it */
   v = required(L, n, "weight");
   if (v) {
     size_t old = push_key(L, "weight");
     double w = 0;
     if (expect(L, v, DIAG__YNODE_SCALAR, "a number")) {
       if (v->quoted)
-        err(L, v, NULL,
-            "weight must be a number greater than 0 and at most 1, found the string "
-            "\"%.64s\"",
-            v->text);
-      else if (!diag__parse_double(v->text, v->len, &w) || !(w > 0 && w <= 1))
-        err(L, v, NULL, "weight must be a number greater than 0 and at most 1, found \"%.64s\"",
-            v->text);
+        err(L, v, NULL, "weight must be a number from 0 to 1, found the string \"%.64s\"", v->text);
+      else if (!diag__parse_double(v->text, v->len, &w) || !(w >= 0 && w <= 1))
+        err(L, v, NULL, "weight must be a number from 0 to 1, found \"%.64s\"", v->text);
       else
         r->weight = w;
     }
@@ -911,6 +910,135 @@ static void load_resolutions(loader *L, struct diag_problem *p, const diag__ynod
   pop(L, old);
 }
 
+/* Resolves a list of ids (of symptoms or resolutions) to indexes. */
+static void id_refs(loader *L, const diag__ynode *map, const char *key, const char *what,
+                    const char *const *ids, size_t nids, size_t **out, size_t *count) {
+  const diag__ynode *seq = diag__ymap_get(map, key);
+  if (!seq) return;
+  size_t old = push_key(L, key);
+  if (expect(L, seq, DIAG__YNODE_SEQUENCE, "a sequence of ids") && seq->nitems) {
+    *out = diag__calloc(L->mem, seq->nitems, sizeof **out);
+    if (!*out) {
+      pop(L, old);
+      oom(L);
+      return;
+    }
+    *count = seq->nitems;
+    for (size_t i = 0; i < seq->nitems; i++) {
+      const diag__ynode *v = seq->items[i];
+      size_t old2 = push_index(L, i);
+      if (text_ok(L, v, "an id")) {
+        size_t k = 0;
+        while (k < nids && !(ids[k] && strcmp(ids[k], v->text) == 0))
+          k++;
+        if (k < nids) {
+          (*out)[i] = k;
+        } else {
+          suggester s;
+          char sbuf[DIAG_ERROR_SUGGESTION_SIZE];
+          sug_init(L, &s, v->text, v->len);
+          for (size_t j = 0; j < nids; j++)
+            if (ids[j]) sug_try(&s, ids[j]);
+          err(L, v, sug_text(&s, sbuf, sizeof sbuf), "no %s of this problem has id \"%.64s\"", what,
+              v->text);
+        }
+      }
+      pop(L, old2);
+    }
+  }
+  pop(L, old);
+}
+
+/* `causes:` — the branches of the cause, each with the symptoms that point
+ * to it or rule it out and the resolutions that fix it. */
+static void load_causes(loader *L, struct diag_problem *p, const diag__ynode *pn) {
+  const diag__ynode *seq = diag__ymap_get(pn, "causes");
+  if (!seq) return;
+  size_t old = push_key(L, "causes");
+  if (!expect(L, seq, DIAG__YNODE_SEQUENCE, "a sequence of causes") || seq->nitems == 0) {
+    if (seq->kind == DIAG__YNODE_SEQUENCE) err(L, seq, NULL, "expected at least one cause");
+    pop(L, old);
+    return;
+  }
+  /* Id tables for the references; a NULL id (already reported) never matches. */
+  const char **sids = diag__calloc(L->mem, p->nsymptoms + 1, sizeof *sids);
+  const char **rids = diag__calloc(L->mem, p->nresolutions + 1, sizeof *rids);
+  p->causes = diag__calloc(L->mem, seq->nitems, sizeof *p->causes);
+  if (!sids || !rids || !p->causes) {
+    diag__free(L->mem, sids);
+    diag__free(L->mem, rids);
+    pop(L, old);
+    oom(L);
+    return;
+  }
+  p->ncauses = seq->nitems;
+  for (size_t i = 0; i < p->nsymptoms; i++)
+    sids[i] = p->symptoms[i].id;
+  for (size_t i = 0; i < p->nresolutions; i++)
+    rids[i] = p->resolutions[i].id;
+  for (size_t i = 0; i < seq->nitems && !L->fail; i++) {
+    const diag__ynode *n = seq->items[i];
+    struct diag_cause *c = &p->causes[i];
+    size_t old2 = push_index(L, i);
+    if (expect(L, n, DIAG__YNODE_MAPPING, "a cause mapping")) {
+      check_keys(L, n, cause_keys, COUNT(cause_keys));
+      const diag__ynode *v = required(L, n, "id");
+      if (v) {
+        size_t old3 = push_key(L, "id");
+        if (check_id(L, v)) {
+          (void)unique_id(L, v, (const diag__ynode *const *)seq->items, i, "cause");
+          c->id = diag__strndup(L->mem, v->text, v->len);
+          if (!c->id) oom(L);
+        }
+        pop(L, old3);
+      }
+      string_key(L, n, "title", 1, &c->title);
+      id_refs(L, n, "indicated_by", "symptom", sids, p->nsymptoms, &c->indicated_by,
+              &c->nindicated_by);
+      id_refs(L, n, "ruled_out_by", "symptom", sids, p->nsymptoms, &c->ruled_out_by,
+              &c->nruled_out_by);
+      id_refs(L, n, "resolutions", "resolution", rids, p->nresolutions, &c->resolutions,
+              &c->nresolutions);
+      if (!diag__ymap_get(n, "indicated_by") && !diag__ymap_get(n, "ruled_out_by"))
+        err(L, n, NULL, "a cause needs indicated_by or ruled_out_by symptoms");
+    }
+    pop(L, old2);
+  }
+  diag__free(L->mem, sids);
+  diag__free(L->mem, rids);
+  pop(L, old);
+}
+
+/* A symptom of weight 0 changes no confidence: it only exists to rule a
+ * cause out (or in), so it must be used by one and cannot be required. */
+static void check_zero_weights(loader *L, const struct diag_problem *p, const diag__ynode *pn) {
+  const diag__ynode *seq = diag__ymap_get(pn, "symptoms");
+  if (!seq || seq->kind != DIAG__YNODE_SEQUENCE || seq->nitems != p->nsymptoms) return;
+  for (size_t i = 0; i < p->nsymptoms; i++) {
+    const diag__rule *r = &p->symptoms[i];
+    const diag__ynode *w = diag__ymap_get(seq->items[i], "weight");
+    if (r->weight != 0 || !w || !r->id) continue;
+    int used = 0;
+    for (size_t c = 0; c < p->ncauses; c++) {
+      for (size_t k = 0; k < p->causes[c].nruled_out_by; k++)
+        used |= p->causes[c].ruled_out_by[k] == i;
+      for (size_t k = 0; k < p->causes[c].nindicated_by; k++)
+        used |= p->causes[c].indicated_by[k] == i;
+    }
+    size_t old = push_key(L, "symptoms");
+    size_t old2 = push_index(L, i);
+    size_t old3 = push_key(L, "weight");
+    if (r->required)
+      err(L, w, NULL, "a required symptom needs a weight greater than 0");
+    else if (!used)
+      err(L, w, NULL,
+          "weight 0 is only for a symptom that a cause's indicated_by or ruled_out_by uses");
+    pop(L, old3);
+    pop(L, old2);
+    pop(L, old);
+  }
+}
+
 static void load_tests(loader *L, struct diag_problem *p, const diag__ynode *pn) {
   const diag__ynode *t = diag__ymap_get(pn, "tests");
   if (!t) return;
@@ -977,6 +1105,8 @@ static void load_problem(loader *L, const diag__ynode *seq, size_t index) {
   load_rules(L, p, n, 1);
   string_key(L, n, "cause", 1, &p->cause);
   load_resolutions(L, p, n);
+  load_causes(L, p, n);
+  check_zero_weights(L, p, n);
   load_tests(L, p, n);
 }
 

@@ -260,15 +260,17 @@ static diag_status drop_block(text_state *st, size_t from, diag_unparsed_reason 
   return s;
 }
 
-static diag_status put_label(text_state *st, enum label l, diag__event_field f, int rank) {
-  const label_value *v = &st->lab[l];
-  if (!v->set) return DIAG_OK;
-  return diag__event_put(&st->ev, f, st->buf.text.data + v->off, v->len, bline(st, v->line)->number,
-                         rank);
-}
-
 static int is_na(const text_state *st, enum label l) {
   return diag__ci_equal_z(st->buf.text.data + st->lab[l].off, st->lab[l].len, "N/A");
+}
+
+/* `N/A` is what Event Viewer and wevtutil write for a value they do not
+ * have (no user, no task name): the field is absent. */
+static diag_status put_label(text_state *st, enum label l, diag__event_field f, int rank) {
+  const label_value *v = &st->lab[l];
+  if (!v->set || is_na(st, l)) return DIAG_OK;
+  return diag__event_put(&st->ev, f, st->buf.text.data + v->off, v->len, bline(st, v->line)->number,
+                         rank);
 }
 
 /* The message: `Description: text` on its line and/or the lines after. */
@@ -309,18 +311,17 @@ static diag_status put_text_fields(text_state *st) {
   if (s == DIAG_OK) s = put_label(st, L_KEYWORDS, DIAG__EV_KEYWORDS, T);
   if (s == DIAG_OK) s = put_label(st, L_COMPUTER, DIAG__EV_COMPUTER, T);
   /* wevtutil's `User:` is the SID, its `User Name:` the account: the name
-   * wins, as it does over the XML's SID. `N/A` is no user. */
-  if (s == DIAG_OK && st->lab[L_USER].set && !is_na(st, L_USER))
+   * wins, as it does over the XML's SID. */
+  if (s == DIAG_OK)
     s = put_label(st, L_USER, DIAG__EV_USER,
                   st->shape == SHAPE_WEVTUTIL ? DIAG__EV_RANK_XML_NUMBER : T);
-  if (s == DIAG_OK && st->lab[L_USERNAME].set && !is_na(st, L_USERNAME))
-    s = put_label(st, L_USERNAME, DIAG__EV_USER, T);
+  if (s == DIAG_OK) s = put_label(st, L_USERNAME, DIAG__EV_USER, T);
   const label_value *v = &st->lab[L_EVENTID];
-  if (s == DIAG_OK && v->set)
+  if (s == DIAG_OK && v->set && !is_na(st, L_EVENTID))
     s = diag__event_put_event_id(ev, st->buf.text.data + v->off, v->len,
                                  bline(st, v->line)->number, T);
   v = &st->lab[L_LEVEL];
-  if (s == DIAG_OK && v->set)
+  if (s == DIAG_OK && v->set && !is_na(st, L_LEVEL))
     s = diag__event_put_level(ev, st->buf.text.data + v->off, v->len, bline(st, v->line)->number,
                               T);
   v = &st->lab[L_DATE];

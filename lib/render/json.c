@@ -5,6 +5,8 @@
  * missing key. */
 #include <libdiag/diag.h>
 
+#include <string.h>
+
 #include "../core/error.h"
 #include "writer.h"
 
@@ -83,6 +85,66 @@ static void resolution(json *j, int depth, const diag_resolution *r) {
   diag__put(&j->w, "}", 1);
 }
 
+/* Whether the finding's matched symptoms include `id`. */
+static int matched(const diag_finding *f, const char *id) {
+  for (size_t i = 0; i < diag_finding_symptom_count(f); i++)
+    if (strcmp(diag_match_rule(diag_finding_symptom_at(f, i)), id) == 0) return 1;
+  return 0;
+}
+
+/* The ids of a cause's symptoms (indicating or ruling out) that matched. */
+static void matched_ids(json *j, const diag_finding *f, const diag_cause *c, int against) {
+  const diag_problem *p = diag_finding_problem(f);
+  size_t n = against ? diag_cause_ruled_out_by_count(c) : diag_cause_indicated_by_count(c);
+  int first = 1;
+  diag__put(&j->w, "[", 1);
+  for (size_t i = 0; i < n; i++) {
+    const char *id =
+        against ? diag_cause_ruled_out_by_at(c, p, i) : diag_cause_indicated_by_at(c, p, i);
+    if (!matched(f, id)) continue;
+    if (!first) diag__put(&j->w, j->compact ? "," : ", ", j->compact ? 1 : 2);
+    diag__put_json_z(&j->w, id);
+    first = 0;
+  }
+  diag__put(&j->w, "]", 1);
+}
+
+static const char *cause_resolution_at(const void *obj, size_t i) {
+  const void *const *pair = obj; /* {cause, problem} */
+  return diag_cause_resolution_at(pair[0], pair[1], i);
+}
+
+/* The differential: every cause the problem tells apart, ranked, with the
+ * evidence for and against it. */
+static void causes(json *j, int depth, const diag_finding *f) {
+  size_t n = diag_finding_cause_count(f);
+  diag__put(&j->w, "[", 1);
+  for (size_t i = 0; i < n; i++) {
+    diag_cause_status status;
+    const diag_cause *c = diag_finding_cause_at(f, i, &status);
+    const void *pair[2] = {c, diag_finding_problem(f)};
+    if (i) diag__put(&j->w, ",", 1);
+    nl(j, depth + 1);
+    diag__put(&j->w, "{", 1);
+    key(j, depth + 2, 1, "id");
+    diag__put_json_z(&j->w, diag_cause_id(c));
+    key(j, depth + 2, 0, "title");
+    diag__put_json_z(&j->w, diag_cause_title(c));
+    key(j, depth + 2, 0, "status");
+    diag__put_json_z(&j->w, diag_cause_status_name(status));
+    key(j, depth + 2, 0, "for");
+    matched_ids(j, f, c, 0);
+    key(j, depth + 2, 0, "against");
+    matched_ids(j, f, c, 1);
+    key(j, depth + 2, 0, "resolutions");
+    string_array(j, diag_cause_resolution_count(c), cause_resolution_at, pair);
+    nl(j, depth + 1);
+    diag__put(&j->w, "}", 1);
+  }
+  if (n) nl(j, depth);
+  diag__put(&j->w, "]", 1);
+}
+
 static void finding(json *j, int depth, const diag_finding *f) {
   const diag_problem *p = diag_finding_problem(f);
   diag__put(&j->w, "{", 1);
@@ -117,6 +179,8 @@ static void finding(json *j, int depth, const diag_finding *f) {
   diag__put(&j->w, "]", 1);
   key(j, depth + 1, 0, "cause");
   diag__put_json_z(&j->w, diag_problem_cause(p));
+  key(j, depth + 1, 0, "causes");
+  causes(j, depth + 1, f);
   key(j, depth + 1, 0, "resolutions");
   diag__put(&j->w, "[", 1);
   size_t nr = diag_problem_resolution_count(p);

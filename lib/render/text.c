@@ -2,6 +2,7 @@
  * lines that prove it, the cause and the fix; then what was set aside as
  * expected and what each input held. Log text is made terminal-safe. */
 #include <libdiag/diag.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/error.h"
@@ -69,7 +70,8 @@ static void evidence(diag__writer *w, const diag_match *m, int indent) {
       diag__put_text_safe(w, p, nl ? (size_t)(nl - p) : (size_t)(end - p));
       diag__put(w, "\n", 1);
       if (!nl) break;
-      for (int k = 0; k < indent + 4; k++) diag__put(w, " ", 1);
+      for (int k = 0; k < indent + 4; k++)
+        diag__put(w, " ", 1);
       p = nl + 1;
     }
   }
@@ -85,6 +87,55 @@ static void evidence(diag__writer *w, const diag_match *m, int indent) {
 static void records(diag__writer *w, uint64_t n) {
   diag__put_u64(w, n);
   diag__puts(w, n == 1 ? " record" : " records");
+}
+
+/* Whether the finding's matched symptoms include `id`. */
+static int matched(const diag_finding *f, const char *id) {
+  for (size_t i = 0; i < diag_finding_symptom_count(f); i++)
+    if (strcmp(diag_match_rule(diag_finding_symptom_at(f, i)), id) == 0) return 1;
+  return 0;
+}
+
+/* Appends " (shown by a, b)" naming the matched symptoms of one side. */
+static void because(char *text, size_t cap, const diag_finding *f, const diag_cause *c,
+                    int against) {
+  const diag_problem *p = diag_finding_problem(f);
+  size_t n = against ? diag_cause_ruled_out_by_count(c) : diag_cause_indicated_by_count(c);
+  size_t len = strlen(text);
+  int first = 1;
+  for (size_t i = 0; i < n && len < cap; i++) {
+    const char *id =
+        against ? diag_cause_ruled_out_by_at(c, p, i) : diag_cause_indicated_by_at(c, p, i);
+    if (!matched(f, id)) continue;
+    int w = snprintf(text + len, cap - len, "%s%s",
+                     first ? (against ? " (because of " : " (shown by ") : ", ", id);
+    if (w < 0) return;
+    len += (size_t)w;
+    first = 0;
+  }
+  if (!first && len + 1 < cap) strcat(text, ")");
+}
+
+/* The differential, when the problem tells causes apart: which one the
+ * evidence points to, which it rules out, which it cannot tell yet. */
+static void causes(diag__writer *w, const diag_finding *f) {
+  static const char *const label[] = {
+      [DIAG_CAUSE_INDICATED] = "likely: ",
+      [DIAG_CAUSE_POSSIBLE] = "not yet told apart: ",
+      [DIAG_CAUSE_RULED_OUT] = "ruled out: ",
+  };
+  size_t n = diag_finding_cause_count(f);
+  if (n == 0) return;
+  diag__puts(w, "\n   Which cause:\n");
+  for (size_t i = 0; i < n; i++) {
+    diag_cause_status status;
+    const diag_cause *c = diag_finding_cause_at(f, i, &status);
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", label[status], diag_cause_title(c));
+    if (status != DIAG_CAUSE_POSSIBLE)
+      because(text, sizeof text, f, c, status == DIAG_CAUSE_RULED_OUT);
+    wrapped_item(w, "- ", text, 3);
+  }
 }
 
 static void finding(diag__writer *w, const diag_finding *f) {
@@ -112,6 +163,7 @@ static void finding(diag__writer *w, const diag_finding *f) {
   }
   diag__puts(w, "\n   Cause:\n");
   wrapped(w, diag_problem_cause(p), 5);
+  causes(w, f);
   size_t nr = diag_problem_resolution_count(p);
   diag__puts(w, nr > 1 ? "\n   Fix (any one of these):\n" : "\n   Fix:\n");
   for (size_t i = 0; i < nr; i++) {

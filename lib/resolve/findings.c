@@ -12,10 +12,55 @@ static int finding_before(const struct diag_finding *a, const struct diag_findin
   return strcmp(a->problem->id, b->problem->id) < 0;
 }
 
+static int any_matched(const struct diag_session *s, const struct diag_problem *p,
+                       const size_t *symptoms, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s->symptom_matches[p->symptoms[symptoms[i]].global_index].count) return 1;
+  return 0;
+}
+
+/* What the evidence says about each cause, and their ranking: indicated,
+ * then possible, then ruled out. */
+static void refresh_causes(const struct diag_session *s, struct diag_finding *f) {
+  const struct diag_problem *p = f->problem;
+  size_t n = 0;
+  for (size_t c = 0; c < p->ncauses; c++) {
+    const struct diag_cause *cause = &p->causes[c];
+    if (any_matched(s, p, cause->ruled_out_by, cause->nruled_out_by))
+      f->cause_status[c] = DIAG_CAUSE_RULED_OUT;
+    else if (any_matched(s, p, cause->indicated_by, cause->nindicated_by))
+      f->cause_status[c] = DIAG_CAUSE_INDICATED;
+    else
+      f->cause_status[c] = DIAG_CAUSE_POSSIBLE;
+  }
+  static const diag_cause_status rank[] = {DIAG_CAUSE_INDICATED, DIAG_CAUSE_POSSIBLE,
+                                           DIAG_CAUSE_RULED_OUT};
+  for (size_t r = 0; r < 3; r++)
+    for (size_t c = 0; c < p->ncauses; c++)
+      if (f->cause_status[c] == rank[r]) f->cause_order[n++] = c;
+}
+
+/* Evidence for a cause that other evidence rules out explains nothing: a
+ * symptom counts toward the confidence unless every cause it points to is
+ * ruled out. */
+static int symptom_counts(const struct diag_finding *f, size_t symptom) {
+  const struct diag_problem *p = f->problem;
+  int points = 0;
+  for (size_t c = 0; c < p->ncauses; c++) {
+    for (size_t k = 0; k < p->causes[c].nindicated_by; k++) {
+      if (p->causes[c].indicated_by[k] != symptom) continue;
+      points = 1;
+      if (f->cause_status[c] != DIAG_CAUSE_RULED_OUT) return 1;
+    }
+  }
+  return !points;
+}
+
 static void refresh_problem(struct diag_session *s, struct diag_finding *f) {
   const struct diag_problem *p = f->problem;
   double miss = 1.0; /* noisy-OR: 1 - prod(1 - w) over matched symptoms */
   int gated = 1;
+  refresh_causes(s, f);
   f->nsymptoms = 0;
   for (size_t i = 0; i < p->nsymptoms; i++) {
     const struct diag_match *m = &s->symptom_matches[p->symptoms[i].global_index];
@@ -24,7 +69,7 @@ static void refresh_problem(struct diag_session *s, struct diag_finding *f) {
       continue;
     }
     f->symptoms[f->nsymptoms++] = m;
-    miss *= 1.0 - p->symptoms[i].weight;
+    if (symptom_counts(f, i)) miss *= 1.0 - p->symptoms[i].weight;
   }
   if (!gated) f->nsymptoms = 0;
   f->confidence = f->nsymptoms ? 1.0 - miss : 0.0;
@@ -86,6 +131,27 @@ DIAG_API int diag_finding_is_conclusive(const diag_finding *f) { return f ? f->c
 DIAG_API size_t diag_finding_symptom_count(const diag_finding *f) { return f ? f->nsymptoms : 0; }
 DIAG_API const diag_match *diag_finding_symptom_at(const diag_finding *f, size_t index) {
   return f && index < f->nsymptoms ? f->symptoms[index] : NULL;
+}
+
+DIAG_API size_t diag_finding_cause_count(const diag_finding *f) {
+  return f ? f->problem->ncauses : 0;
+}
+
+DIAG_API const diag_cause *diag_finding_cause_at(const diag_finding *f, size_t index,
+                                                 diag_cause_status *status) {
+  if (!f || index >= f->problem->ncauses) return NULL;
+  size_t c = f->cause_order[index];
+  if (status) *status = f->cause_status[c];
+  return &f->problem->causes[c];
+}
+
+DIAG_API const char *diag_cause_status_name(diag_cause_status status) {
+  switch (status) {
+  case DIAG_CAUSE_POSSIBLE: return "possible";
+  case DIAG_CAUSE_INDICATED: return "indicated";
+  case DIAG_CAUSE_RULED_OUT: return "ruled-out";
+  }
+  return NULL;
 }
 
 DIAG_API const char *diag_match_rule(const diag_match *m) { return m ? m->rule->id : NULL; }

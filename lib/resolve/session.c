@@ -67,7 +67,11 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
       f->problem = prob;
       f->symptoms =
           diag__calloc(&s->mem, prob->nsymptoms ? prob->nsymptoms : 1, sizeof *f->symptoms);
-      if (!f->symptoms) {
+      f->cause_status =
+          diag__calloc(&s->mem, prob->ncauses ? prob->ncauses : 1, sizeof *f->cause_status);
+      f->cause_order =
+          diag__calloc(&s->mem, prob->ncauses ? prob->ncauses : 1, sizeof *f->cause_order);
+      if (!f->symptoms || !f->cause_status || !f->cause_order) {
         diag_session_free(s);
         return diag__error(error, DIAG_ENOMEM, "out of memory creating a session");
       }
@@ -117,8 +121,11 @@ DIAG_API void diag_session_free(diag_session *s) {
       for (size_t i = 0; i < s->kb->nbenign; i++)
         free_match(&s->mem, &s->benign_matches[i]);
     if (s->findings)
-      for (size_t p = 0; p < s->kb->nproblems; p++)
+      for (size_t p = 0; p < s->kb->nproblems; p++) {
         diag__free(&s->mem, s->findings[p].symptoms);
+        diag__free(&s->mem, s->findings[p].cause_status);
+        diag__free(&s->mem, s->findings[p].cause_order);
+      }
   }
   diag__free(&s->mem, s->symptom_matches);
   diag__free(&s->mem, s->benign_matches);

@@ -35,6 +35,8 @@ struct diag_finding {
   int conclusive;
   const struct diag_match **symptoms; /* the matched ones, in KB order */
   size_t nsymptoms;
+  diag_cause_status *cause_status; /* problem->ncauses entries, KB order */
+  size_t *cause_order;             /* ranked indexes into problem->causes */
 };
 
 typedef enum diag__input_state {

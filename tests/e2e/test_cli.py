@@ -40,7 +40,7 @@ def lines_with(path, needle):
 
 INPUT_KEYS = {"name", "format", "lines", "records", "unparsed", "unparsed_by_reason",
               "unparsed_samples", "error"}
-FINDING_KEYS = {"id", "problem", "title", "confidence", "symptoms", "cause", "resolutions",
+FINDING_KEYS = {"id", "problem", "title", "confidence", "symptoms", "cause", "causes", "resolutions",
                 "references"}
 SYMPTOM_KEYS = {"id", "count", "group", "evidence"}
 EVIDENCE_KEYS = {"input", "line", "end_line", "text"}

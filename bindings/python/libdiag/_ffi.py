@@ -19,7 +19,7 @@ import threading
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double, c_int, c_int64,
                     c_size_t, c_uint, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p)
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._version import VERSION, VERSION_INFO
 
@@ -320,19 +320,19 @@ class Library:
         return f"<Library {self.version} at {self.path}>"
 
 
-def _system_candidates() -> List[str]:
-    """Names the dynamic loader may resolve, most specific first."""
+def _system_candidates() -> Iterator[str]:
+    """Names the dynamic loader may resolve, most specific first (find_library runs last,
+    and only when the SONAME is not found, as it may start ldconfig)."""
     major, minor = VERSION_INFO[0], VERSION_INFO[1]
     if sys.platform == "darwin":
-        names = [f"libdiag.{major}.{minor}.dylib" if major == 0 else f"libdiag.{major}.dylib"]
+        yield f"libdiag.{major}.{minor}.dylib" if major == 0 else f"libdiag.{major}.dylib"
     elif sys.platform == "win32":
-        names = ["diag.dll", "libdiag.dll"]
+        yield "diag.dll"
     else:
-        names = [f"libdiag.so.{major}.{minor}" if major == 0 else f"libdiag.so.{major}"]
+        yield f"libdiag.so.{major}.{minor}" if major == 0 else f"libdiag.so.{major}"
     found = ctypes.util.find_library("diag")
-    if found and found not in names:
-        names.append(found)
-    return names
+    if found:
+        yield found
 
 
 _lock = threading.Lock()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
@@ -175,6 +176,7 @@ class KnowledgeBase:
         self._handle = Owned(self, out.value, lib.diag_kb_free, keepalive=(allocator,))
         self._allocator = allocator
         self._sessions = 0
+        self._sessions_lock = threading.Lock()
         self._frozen = False
         self._problems: Dict[int, Problem] = {}
 
@@ -215,11 +217,13 @@ class KnowledgeBase:
         self.close()
 
     def _session_opened(self) -> None:
-        self._sessions += 1
-        self._frozen = True
+        with self._sessions_lock:
+            self._sessions += 1
+            self._frozen = True
 
     def _session_closed(self) -> None:
-        self._sessions -= 1
+        with self._sessions_lock:
+            self._sessions -= 1
 
     # -- adding ------------------------------------------------------------
 
