@@ -58,7 +58,8 @@ typedef struct diag__xml_scan_event {
   int name_cut;    /* the name was longer than the scanner keeps: it matches nothing */
   int empty;       /* START: an empty-element tag `<x/>` */
   uint64_t start;  /* position of the `<` (TEXT: of the byte) */
-  uint64_t end;    /* position just after the `>` (TEXT: after the byte) */
+  uint64_t end;    /* position just after the `>` (TEXT: after the byte; DECL: after the
+                      byte that told it from a comment or CDATA) */
 } diag__xml_scan_event;
 
 /* Called for each event; a non-OK status stops the feed and is returned. */

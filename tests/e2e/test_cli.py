@@ -266,9 +266,90 @@ class WsusProblem(unittest.TestCase):
 
     def test_mixed_bundle_gives_each_problem_once(self):
         code, doc, _ = run_json(fixture("exchange_day.log"), fixture("wsus_client_WindowsUpdate.log"),
-                                fixture("wsus_server_procmon.csv"), fixture("article.log"))
+                                fixture("wsus_server_procmon.csv"), fixture("article.log"),
+                                other("events", "owa42_copy_details.txt"),
+                                other("events", "owa42_oneline.xml"))
         self.assertEqual(code, 1)
-        self.assertEqual(sorted(f["problem"] for f in doc["findings"]), sorted([DUET, WSUS]))
+        self.assertEqual(sorted(f["problem"] for f in doc["findings"]),
+                         sorted([DUET, WSUS, "owa-42-proxy-ssl"]))
+
+
+OWA = "owa-42-proxy-ssl"
+
+
+def other(folder, name):
+    return os.path.join(FIXTURES, folder, name)
+
+
+class OwaProblem(unittest.TestCase):
+    """Problem 3: event 42 in every export shape, and the differential."""
+
+    def finding(self, *paths):
+        code, doc, _ = run_json(*paths)
+        self.assertEqual(code, 1)
+        self.assertEqual([i["unparsed"] for i in doc["inputs"]], [0] * len(paths))
+        [f] = [f for f in doc["findings"] if f["problem"] == OWA]
+        return f, doc
+
+    def test_event_42_in_every_shape(self):
+        for name in ("owa42_oneline.xml", "owa42_pretty.xml", "owa42_rendered.xml",
+                     "owa42_copy_details.txt", "owa42_2003.txt", "owa42_wevtutil.txt",
+                     "owa42.csv"):
+            with self.subTest(name=name):
+                f, doc = self.finding(other("events", name))
+                self.assertGreaterEqual(f["confidence"], 0.6)
+                self.assertTrue(doc["inputs"][0]["format"].startswith("event-"))
+                [s] = f["symptoms"]
+                for e in s["evidence"]:
+                    self.assertTrue(0 < e["line"] <= e["end_line"])
+                self.assertEqual([c["status"] for c in f["causes"]], ["possible", "possible"])
+
+    def test_kernel_power_42_is_set_aside(self):
+        _, doc = self.finding(other("events", "owa42_oneline.xml"))
+        self.assertIn(("owa-42-proxy-ssl", "kernel-power-42"),
+                      [(b["problem"], b["rule"]) for b in doc["benign"]])
+
+    def test_http_internalurl_names_its_branch(self):
+        f, _ = self.finding(other("events", "owa42_oneline.xml"),
+                            other("powershell", "owa_vdir_console.txt"))
+        self.assertGreaterEqual(f["confidence"], 0.75)
+        first = f["causes"][0]
+        self.assertEqual((first["id"], first["status"], first["for"]),
+                         ("internalurl-http", "indicated", ["target-internalurl-http"]))
+        self.assertEqual(first["resolutions"], ["internalurl-https", "allow-proxying-without-ssl"])
+
+    def test_registry_rules_the_http_branch_out(self):
+        f, _ = self.finding(other("events", "owa42_oneline.xml"),
+                            other("powershell", "owa_vdir_console.txt"),
+                            other("registry", "owa_allow_proxying_utf16.reg"))
+        by_id = {c["id"]: c for c in f["causes"]}
+        self.assertEqual(by_id["internalurl-http"]["status"], "ruled-out")
+        self.assertEqual(by_id["internalurl-http"]["against"], ["proxying-without-ssl-allowed"])
+        self.assertEqual(f["causes"][-1]["id"], "internalurl-http")  # ruled out ranks last
+        # evidence for a ruled-out cause adds no confidence
+        self.assertAlmostEqual(f["confidence"], 0.65, places=3)
+
+    def test_target_403_names_its_branch(self):
+        f, _ = self.finding(other("events", "owa42_pretty.xml"), fixture("owa_target_iis.log"))
+        self.assertGreaterEqual(f["confidence"], 0.75)
+        self.assertEqual((f["causes"][0]["id"], f["causes"][0]["status"]),
+                         ("target-returns-403", "indicated"))
+
+    def test_supporting_evidence_alone_is_no_finding(self):
+        code, doc, _ = run_json(other("powershell", "owa_vdir_console.txt"),
+                                fixture("owa_target_iis.log"))
+        self.assertEqual(code, 0)
+        self.assertEqual([f for f in doc["findings"] + doc["inconclusive"]
+                          if f["problem"] == OWA], [])
+
+    def test_text_report_names_the_cause(self):
+        code, out, _ = run(other("events", "owa42_oneline.xml"),
+                           other("powershell", "owa_vdir_console.txt"),
+                           other("registry", "owa_allow_proxying_utf16.reg"))
+        self.assertEqual(code, 1)
+        self.assertIn("Which cause:", out)
+        self.assertIn("ruled out: The target's Outlook Web App virtual directory uses an http://", out)
+        self.assertIn("(because of proxying-without-ssl-allowed)", out)
 
 
 class Options(unittest.TestCase):

@@ -44,8 +44,8 @@ from .errors import (CallbackError, Error, ErrorInfo, InvalidArgument, IoError, 
                      LibraryError, LimitError, NotFound, OutOfMemory, StateError, Status,
                      UnsupportedInput, status_name)
 from .features import FEATURES, has_feature
-from .findings import Evidence, Finding, Match
-from .kb import KbTestReport, KbTestResult, KnowledgeBase, Problem, Product, Resolution
+from .findings import CauseStatus, CauseVerdict, Evidence, Finding, Match
+from .kb import Cause, KbTestReport, KbTestResult, KnowledgeBase, Problem, Product, Resolution
 from .parsing import RecordStream, parse
 from .records import Field, FieldType, Format, Record, RecordView, formats
 from .session import (Input, Limit, Session, UnparsedLine, UnparsedReason, UnparsedSample,
@@ -59,10 +59,10 @@ __all__ = [
     "status_name",
     "decode", "parse_code", "Code", "CodeMeaning",
     "formats", "Format", "FieldType", "Field", "Record", "RecordView", "parse", "RecordStream",
-    "KnowledgeBase", "Problem", "Product", "Resolution", "KbTestResult", "KbTestReport",
+    "KnowledgeBase", "Problem", "Product", "Resolution", "Cause", "KbTestResult", "KbTestReport",
     "Session", "Input", "Limit", "UnparsedReason", "UnparsedSample", "UnparsedLine",
     "limit_name", "unparsed_reason_name",
-    "Finding", "Match", "Evidence",
+    "Finding", "Match", "Evidence", "CauseStatus", "CauseVerdict",
     "Allocator", "CountingAllocator",
     "FEATURES", "has_feature",
 ]

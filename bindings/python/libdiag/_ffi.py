@@ -206,6 +206,16 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_resolution_step_at": (c_char_p, [_P, c_size_t]),
     "diag_resolution_command_count": (c_size_t, [_P]),
     "diag_resolution_command_at": (c_char_p, [_P, c_size_t]),
+    "diag_problem_cause_count": (c_size_t, [_P]),
+    "diag_problem_cause_at": (_P, [_P, c_size_t]),
+    "diag_cause_id": (c_char_p, [_P]),
+    "diag_cause_title": (c_char_p, [_P]),
+    "diag_cause_indicated_by_count": (c_size_t, [_P]),
+    "diag_cause_indicated_by_at": (c_char_p, [_P, _P, c_size_t]),
+    "diag_cause_ruled_out_by_count": (c_size_t, [_P]),
+    "diag_cause_ruled_out_by_at": (c_char_p, [_P, _P, c_size_t]),
+    "diag_cause_resolution_count": (c_size_t, [_P]),
+    "diag_cause_resolution_at": (c_char_p, [_P, _P, c_size_t]),
     # session.h
     "diag_session_new": (_STATUS, [POINTER(c_void_p), _P, POINTER(DiagAllocator), _ERR]),
     "diag_session_free": (None, [_P]),
@@ -244,6 +254,9 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_finding_is_conclusive": (c_int, [_P]),
     "diag_finding_symptom_count": (c_size_t, [_P]),
     "diag_finding_symptom_at": (_P, [_P, c_size_t]),
+    "diag_finding_cause_count": (c_size_t, [_P]),
+    "diag_finding_cause_at": (_P, [_P, c_size_t, POINTER(c_int)]),
+    "diag_cause_status_name": (c_char_p, [c_int]),
     "diag_match_rule": (c_char_p, [_P]),
     "diag_match_problem": (_P, [_P]),
     "diag_match_why": (c_char_p, [_P]),
@@ -262,6 +275,16 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_render_text": (_STATUS, [_P, c_uint, WRITE_FN, c_void_p, _ERR]),
 }
 """Every function of the C API this binding calls: name -> (restype, argtypes)."""
+
+OPTIONAL = frozenset([
+    "diag_problem_cause_count", "diag_problem_cause_at", "diag_cause_id", "diag_cause_title",
+    "diag_cause_indicated_by_count", "diag_cause_indicated_by_at",
+    "diag_cause_ruled_out_by_count", "diag_cause_ruled_out_by_at",
+    "diag_cause_resolution_count", "diag_cause_resolution_at", "diag_finding_cause_count",
+    "diag_finding_cause_at", "diag_cause_status_name",
+])
+"""Functions added during the 0.1 series (the differential diagnosis of causes): a
+library built before them still loads, and the binding then reports no causes."""
 
 # --- loading ----------------------------------------------------------------
 
@@ -312,6 +335,7 @@ class Library:
                 f"supports libdiag {VERSION_INFO[0]}.{VERSION_INFO[1]}.x only; point {ENV_VAR} at "
                 f"a libdiag {VERSION_INFO[0]}.{VERSION_INFO[1]} library or use the binding of "
                 f"that release")
+        missing = [name for name in missing if name not in OPTIONAL]
         if missing:
             raise LibraryError(f"libdiag at {path} lacks {', '.join(missing)}")
 
@@ -412,7 +436,13 @@ def lib() -> Library:
 
 def has_symbol(name: str) -> bool:
     """Whether the loaded library exports the C function *name* (False when none is loaded)."""
-    return _current is not None and hasattr(_current.cdll, name)
+    if _current is None:
+        return False
+    try:
+        getattr(_current.cdll, name)
+    except AttributeError:
+        return False
+    return True
 
 
 def text(value: Optional[bytes]) -> Optional[str]:

@@ -13,13 +13,57 @@ they stay valid after more input is fed or the session is closed.
 from __future__ import annotations
 
 import ctypes
+import enum
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from . import _ffi
-from .kb import KnowledgeBase, Problem, Resolution
+from .kb import Cause, KnowledgeBase, Problem, Resolution, causes_supported
 
-__all__ = ["Evidence", "Match", "Finding"]
+__all__ = ["Evidence", "Match", "Finding", "CauseStatus", "CauseVerdict"]
+
+
+class CauseStatus(enum.IntEnum):
+    """``diag_cause_status``: what the evidence says about one cause of a finding."""
+
+    POSSIBLE = 0
+    """No evidence for or against it was fed."""
+    INDICATED = 1
+    """A symptom that points to it matched, none that rules it out."""
+    RULED_OUT = 2
+    """A symptom that rules it out matched."""
+
+    @property
+    def key(self) -> str:
+        """The stable name: ``"possible"``, ``"indicated"`` or ``"ruled-out"``."""
+        name = _ffi.lib().diag_cause_status_name(int(self))
+        if name is None:
+            raise ValueError(f"unknown cause status {int(self)}")
+        return name.decode()
+
+
+@dataclass(frozen=True)
+class CauseVerdict:
+    """One cause of a finding's problem with what the evidence says about it."""
+
+    cause: Cause
+    """The cause, as the knowledge base describes it."""
+    status: CauseStatus
+    """Indicated, possible or ruled out."""
+    evidence_for: Tuple[str, ...]
+    """Ids of the matched symptoms that point to it (JSON ``for``)."""
+    evidence_against: Tuple[str, ...]
+    """Ids of the matched symptoms that rule it out (JSON ``against``)."""
+
+    @property
+    def id(self) -> str:
+        """The cause's id."""
+        return self.cause.id
+
+    @property
+    def title(self) -> str:
+        """The cause's title."""
+        return self.cause.title
 
 
 @dataclass(frozen=True)
@@ -109,6 +153,9 @@ class Finding:
     """Whether it reaches the session's minimum confidence (False: inconclusive)."""
     symptoms: Tuple[Match, ...]
     """The symptoms that matched, in knowledge-base order."""
+    causes: Tuple[CauseVerdict, ...] = ()
+    """The differential: every cause the problem tells apart, ranked (indicated, then
+    possible, then ruled out); empty when the cause is undivided."""
 
     @property
     def title(self) -> str:
@@ -134,12 +181,24 @@ class Finding:
     def from_c(cls, f: int, kb: "KnowledgeBase") -> "Finding":
         """Copies a ``diag_finding *`` of a session on *kb*."""
         lib = _ffi.lib()
-        return cls(id=_ffi.text(lib.diag_finding_id(f)) or "",
-                   problem=kb.problem(lib.diag_finding_problem(f)),
+        problem_ptr = lib.diag_finding_problem(f)
+        symptoms = tuple(Match.from_c(lib.diag_finding_symptom_at(f, i))
+                         for i in range(lib.diag_finding_symptom_count(f)))
+        matched = {s.rule for s in symptoms}
+        causes = []
+        if causes_supported():
+            status = ctypes.c_int()
+            for i in range(lib.diag_finding_cause_count(f)):
+                cause = kb.cause(problem_ptr,
+                                 lib.diag_finding_cause_at(f, i, ctypes.byref(status)))
+                causes.append(CauseVerdict(
+                    cause, CauseStatus(status.value),
+                    tuple(s for s in cause.indicated_by if s in matched),
+                    tuple(s for s in cause.ruled_out_by if s in matched)))
+        return cls(id=_ffi.text(lib.diag_finding_id(f)) or "", problem=kb.problem(problem_ptr),
                    confidence=float(lib.diag_finding_confidence(f)),
-                   conclusive=bool(lib.diag_finding_is_conclusive(f)),
-                   symptoms=tuple(Match.from_c(lib.diag_finding_symptom_at(f, i))
-                                  for i in range(lib.diag_finding_symptom_count(f))))
+                   conclusive=bool(lib.diag_finding_is_conclusive(f)), symptoms=symptoms,
+                   causes=tuple(causes))
 
     def __repr__(self) -> str:
         """``Finding('id', confidence=0.65, conclusive=True, symptoms=1)``."""

@@ -27,7 +27,8 @@ from ._trap import Trap
 from .allocator import Allocator
 from .errors import ErrorInfo, KbError, StateError, check, from_info
 
-__all__ = ["KnowledgeBase", "Problem", "Product", "Resolution", "KbTestResult", "KbTestReport"]
+__all__ = ["KnowledgeBase", "Problem", "Product", "Resolution", "Cause", "KbTestResult",
+           "KbTestReport", "causes_supported"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -77,6 +78,43 @@ class Product:
 
 
 @dataclass(frozen=True)
+class Cause:
+    """One branch of a problem's cause, for a differential diagnosis (``diag_cause``)."""
+
+    id: str
+    """Its id within the problem."""
+    title: str
+    """What it is, in the article's terms."""
+    indicated_by: Tuple[str, ...]
+    """Ids of the symptoms that point to it."""
+    ruled_out_by: Tuple[str, ...]
+    """Ids of the symptoms that rule it out."""
+    resolutions: Tuple[str, ...]
+    """Ids of the problem's resolutions that address it."""
+
+    @classmethod
+    def from_c(cls, c: int, p: int) -> "Cause":
+        """Copies a ``diag_cause *`` of the ``diag_problem *`` *p*."""
+        lib = _ffi.lib()
+
+        def ids(count: str, at: str) -> Tuple[str, ...]:
+            get = getattr(lib, at)
+            return tuple(_ffi.text(get(c, p, i)) or ""
+                         for i in range(getattr(lib, count)(c)))
+
+        return cls(id=_ffi.text(lib.diag_cause_id(c)) or "",
+                   title=_ffi.text(lib.diag_cause_title(c)) or "",
+                   indicated_by=ids("diag_cause_indicated_by_count", "diag_cause_indicated_by_at"),
+                   ruled_out_by=ids("diag_cause_ruled_out_by_count", "diag_cause_ruled_out_by_at"),
+                   resolutions=ids("diag_cause_resolution_count", "diag_cause_resolution_at"))
+
+
+def causes_supported() -> bool:
+    """Whether the loaded library has the differential-diagnosis functions (``diag_cause_*``)."""
+    return hasattr(_ffi.lib(), "diag_problem_cause_count")
+
+
+@dataclass(frozen=True)
 class Problem:
     """A documented problem of a knowledge base (``diag_problem``), copied."""
 
@@ -96,6 +134,16 @@ class Problem:
     """Affected products."""
     resolutions: Tuple[Resolution, ...]
     """Ways to fix it, in the order to try them."""
+    causes: Tuple[Cause, ...] = ()
+    """The branches of its cause a differential diagnosis tells apart (empty when the
+    cause is undivided, or the library predates causes)."""
+
+    def resolution(self, id: str) -> Resolution:
+        """The resolution with this id (e.g. one a :class:`Cause` names); KeyError if none."""
+        for r in self.resolutions:
+            if r.id == id:
+                return r
+        raise KeyError(id)
 
     @classmethod
     def from_c(cls, p: int) -> "Problem":
@@ -116,7 +164,10 @@ class Problem:
                              for i in range(lib.diag_problem_reference_count(p))),
             products=tuple(products),
             resolutions=tuple(Resolution.from_c(lib.diag_problem_resolution_at(p, i))
-                              for i in range(lib.diag_problem_resolution_count(p))))
+                              for i in range(lib.diag_problem_resolution_count(p))),
+            causes=tuple(Cause.from_c(lib.diag_problem_cause_at(p, i), p)
+                         for i in range(lib.diag_problem_cause_count(p)))
+            if causes_supported() else ())
 
     def __repr__(self) -> str:
         """``Problem('id', 'title')``."""
@@ -179,6 +230,7 @@ class KnowledgeBase:
         self._sessions_lock = threading.Lock()
         self._frozen = False
         self._problems: Dict[int, Problem] = {}
+        self._causes: Dict[int, Cause] = {}
 
     # -- lifetime ----------------------------------------------------------
 
@@ -299,7 +351,14 @@ class KnowledgeBase:
         problem = self._problems.get(ptr)
         if problem is None:
             problem = self._problems[ptr] = Problem.from_c(ptr)
+            for i, cause in enumerate(problem.causes):
+                self._causes[self._lib.diag_problem_cause_at(ptr, i)] = cause
         return problem
+
+    def cause(self, problem_ptr: int, ptr: int) -> Cause:
+        """The :class:`Cause` copy of a ``diag_cause *`` of the ``diag_problem *`` *problem_ptr*."""
+        self.problem(problem_ptr)
+        return self._causes[ptr]
 
     def find(self, id: str) -> Optional[Problem]:
         """The problem with this id (``diag_kb_problem_find``), or None."""

@@ -88,6 +88,7 @@ def c_enum(name: str) -> dict:
     ("diag_type", FieldType, "DIAG_TYPE_"),
     ("diag_limit", Limit, "DIAG_LIMIT_"),
     ("diag_unparsed_reason", UnparsedReason, "DIAG_UNPARSED_"),
+    ("diag_cause_status", libdiag.CauseStatus, "DIAG_CAUSE_"),
 ])
 def test_enums_match_the_headers(c_name, py_enum, prefix):
     c = {k[len(prefix):]: v for k, v in c_enum(c_name).items()}
