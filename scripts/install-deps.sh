@@ -14,6 +14,9 @@ if command -v pkg-config >/dev/null 2>&1; then
 else
   need="$need libyaml-dev libpcre2-dev libcmocka-dev"
 fi
+# The Python binding's tests use Debian's pytest, setuptools, wheel and venv.
+/usr/bin/python3 -c "import pytest, setuptools, wheel, ensurepip" 2>/dev/null ||
+  need="$need python3-pytest python3-setuptools python3-wheel python3-venv"
 [ -z "$need" ] && exit 0
 echo "Installing:$need"
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

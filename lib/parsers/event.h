@@ -79,8 +79,8 @@ enum { DIAG__EV_ORDER_UNKNOWN, DIAG__EV_ORDER_MDY, DIAG__EV_ORDER_DMY, DIAG__EV_
 
 typedef struct diag__event {
   diag__mem *mem;
-  diag__buf vals;  /* the record's values */
-  diag__buf names; /* the record's insertion-string names */
+  diag__buf vals;    /* the record's values */
+  diag__buf names;   /* the record's insertion-string names */
   diag__buf scratch; /* a value being decoded before it is normalised */
   diag__event_value sys[DIAG__EV_NFIELDS];
   int time_zone; /* TimeCreated is UTC */
@@ -158,7 +158,6 @@ diag_status diag__event_emit(diag__event *ev, const diag__sink *sink, const diag
 
 /* Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}][Z]`, the form TimeCreated values
  * are kept in; 1 on success. */
-int diag__event_time_value(const char *s, size_t len, diag_time *out);
 
 /* ---- buffered lines ------------------------------------------------- */
 

@@ -81,7 +81,8 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
       for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)start[i];
         if (c == '"' || (k == 0 && is_blank_char(c))) continue;
-        if (k == sizeof header - 1) return is_header(start, n) ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
+        if (k == sizeof header - 1)
+          return is_header(start, n) ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
         if (diag__lower(c) != (unsigned char)header[k++]) return DIAG__DETECT_NO;
       }
       return DIAG__DETECT_MORE;
@@ -101,8 +102,8 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
 /* The first line of a row as Event Viewer writes it: a level name, a comma
  * and a date. Used to notice that a quoted field was never closed. */
 static int looks_like_row_start(const char *p, size_t n) {
-  static const char *const levels[] = {"Critical",    "Error",         "Warning",      "Information",
-                                       "Verbose",     "Audit Success", "Audit Failure"};
+  static const char *const levels[] = {"Critical", "Error",         "Warning",      "Information",
+                                       "Verbose",  "Audit Success", "Audit Failure"};
   const char *comma = memchr(p, ',', n);
   if (!comma || (size_t)(comma - p) + 1 >= n || !diag__is_digit((unsigned char)comma[1])) return 0;
   for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
@@ -211,8 +212,8 @@ static diag_status emit_row(csv_state *st, const diag__line *cur) {
   const int T = DIAG__EV_RANK_TEXT;
   /* The values move from scratch into the record's values. */
   diag__event_clear(ev);
-  diag_status s = diag__event_put_level(ev, f + st->off[C_LEVEL], st->len[C_LEVEL],
-                                        st->line[C_LEVEL], T);
+  diag_status s =
+      diag__event_put_level(ev, f + st->off[C_LEVEL], st->len[C_LEVEL], st->line[C_LEVEL], T);
   if (s == DIAG_OK)
     s = diag__event_put_time_local(ev, f + st->off[C_DATE], st->len[C_DATE], NULL, 0,
                                    st->line[C_DATE], T);
@@ -280,8 +281,9 @@ static diag_status csv_line(void *state, const diag__sink *sink, const diag__lin
   int gap = st->last_number && line->number != st->last_number + 1;
   st->last_number = line->number;
   if (st->in_row && (gap || line->too_long || looks_like_row_start(line->text, line->len)))
-    s = drop_row(st, NULL, gap || line->too_long || st->discarding ? DIAG_UNPARSED_TOO_LONG
-                                                                    : DIAG_UNPARSED_FIELD_COUNT);
+    s = drop_row(st, NULL,
+                 gap || line->too_long || st->discarding ? DIAG_UNPARSED_TOO_LONG
+                                                         : DIAG_UNPARSED_FIELD_COUNT);
   if (s != DIAG_OK) return s;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   if (st->in_row) return row_line(st, line);

@@ -16,19 +16,19 @@
 
 /* In diag__event_field order: the builder indexes it. */
 static const diag__field_def event_fields[DIAG__EV_NFIELDS] = {
-    EV_FIELD("Channel", DIAG_TYPE_STRING),     /* Log Name */
-    EV_FIELD("Provider", DIAG_TYPE_STRING),    /* Provider@Name, classic Source */
-    EV_FIELD("EventID", DIAG_TYPE_INT),        /* low 16 bits */
-    EV_FIELD("Qualifiers", DIAG_TYPE_INT),     /* high 16 bits of a classic id */
-    EV_FIELD("Level", DIAG_TYPE_STRING),       /* Critical, Error, Warning, ... */
-    EV_FIELD("Task", DIAG_TYPE_STRING),        /* the category, as written */
-    EV_FIELD("Opcode", DIAG_TYPE_STRING),      /* as written */
-    EV_FIELD("Keywords", DIAG_TYPE_STRING),    /* as written: 0x80000000000000, Classic */
-    EV_FIELD("TimeCreated", DIAG_TYPE_TIME),   /* YYYY-MM-DDTHH:MM:SS[.f][Z] */
-    EV_FIELD("EventRecordID", DIAG_TYPE_INT),  /* */
-    EV_FIELD("Computer", DIAG_TYPE_STRING),    /* */
-    EV_FIELD("User", DIAG_TYPE_STRING),        /* a SID or an account name */
-    EV_FIELD("Message", DIAG_TYPE_STRING),     /* the rendered description */
+    EV_FIELD("Channel", DIAG_TYPE_STRING),    /* Log Name */
+    EV_FIELD("Provider", DIAG_TYPE_STRING),   /* Provider@Name, classic Source */
+    EV_FIELD("EventID", DIAG_TYPE_INT),       /* low 16 bits */
+    EV_FIELD("Qualifiers", DIAG_TYPE_INT),    /* high 16 bits of a classic id */
+    EV_FIELD("Level", DIAG_TYPE_STRING),      /* Critical, Error, Warning, ... */
+    EV_FIELD("Task", DIAG_TYPE_STRING),       /* the category, as written */
+    EV_FIELD("Opcode", DIAG_TYPE_STRING),     /* as written */
+    EV_FIELD("Keywords", DIAG_TYPE_STRING),   /* as written: 0x80000000000000, Classic */
+    EV_FIELD("TimeCreated", DIAG_TYPE_TIME),  /* YYYY-MM-DDTHH:MM:SS[.f][Z] */
+    EV_FIELD("EventRecordID", DIAG_TYPE_INT), /* */
+    EV_FIELD("Computer", DIAG_TYPE_STRING),   /* */
+    EV_FIELD("User", DIAG_TYPE_STRING),       /* a SID or an account name */
+    EV_FIELD("Message", DIAG_TYPE_STRING),    /* the rendered description */
 };
 
 /* `Data<N>` (N from 1, no leading zero) and `Data.<Name>`, whatever the
@@ -137,7 +137,8 @@ diag_status diag__event_put(diag__event *ev, diag__event_field f, const char *te
   return DIAG_OK;
 }
 
-static void put_fixed(diag__event *ev, diag__event_field f, const char *z, uint64_t line, int rank) {
+static void put_fixed(diag__event *ev, diag__event_field f, const char *z, uint64_t line,
+                      int rank) {
   if (!diag__event_wants(ev, f, rank)) return;
   diag__event_value *v = &ev->sys[f];
   v->fixed = z;
@@ -164,16 +165,21 @@ static diag_status put_number(diag__event *ev, diag__event_field f, uint64_t v, 
  * the audit types mapped to today's so one rule covers both. Anything else
  * (a localised name, a custom level) stays as written. */
 static const char *level_name(const char *p, size_t n) {
-  static const char *const numbered[] = {"Information", "Critical", "Error",
+  static const char *const numbered[] = {"Information", "Critical",    "Error",
                                          "Warning",     "Information", "Verbose"};
   static const struct {
     const char *word;
     const char *name;
-  } words[] = {{"critical", "Critical"},         {"error", "Error"},
-               {"warning", "Warning"},           {"information", "Information"},
-               {"informational", "Information"}, {"verbose", "Verbose"},
-               {"audit success", "Audit Success"}, {"audit failure", "Audit Failure"},
-               {"success audit", "Audit Success"}, {"failure audit", "Audit Failure"}};
+  } words[] = {{"critical", "Critical"},
+               {"error", "Error"},
+               {"warning", "Warning"},
+               {"information", "Information"},
+               {"informational", "Information"},
+               {"verbose", "Verbose"},
+               {"audit success", "Audit Success"},
+               {"audit failure", "Audit Failure"},
+               {"success audit", "Audit Success"},
+               {"failure audit", "Audit Failure"}};
   if (n == 1 && p[0] >= '0' && p[0] <= '5') return numbered[p[0] - '0'];
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     if (diag__ci_equal_z(p, n, words[i].word)) return words[i].name;
@@ -209,24 +215,11 @@ diag_status diag__event_put_event_id(diag__event *ev, const char *text, size_t l
 
 /* ---- times ---------------------------------------------------------- */
 
-int diag__event_time_value(const char *s, size_t len, diag_time *out) {
-  diag_time d, t;
-  int zone = len > 0 && (s[len - 1] == 'Z' || s[len - 1] == 'z');
-  if (zone) len--;
-  if (len < 19 || (s[10] != 'T' && s[10] != 't')) return 0;
-  if (!diag__value_date(s, 10, &d) || !diag__value_time_of_day(s + 11, len - 11, &t)) return 0;
-  out->seconds = d.seconds + t.seconds;
-  out->nanoseconds = t.nanoseconds;
-  out->precision = t.precision;
-  out->flags = (uint16_t)(DIAG_TIME_HAS_DATE | DIAG_TIME_HAS_TIME | (zone ? DIAG_TIME_HAS_ZONE : 0));
-  return 1;
-}
-
 diag_status diag__event_put_time_iso(diag__event *ev, const char *text, size_t len, uint64_t line,
                                      int rank) {
   diag_time t;
   trim(&text, &len);
-  if (!diag__event_wants(ev, DIAG__EV_TIMECREATED, rank) || !diag__event_time_value(text, len, &t))
+  if (!diag__event_wants(ev, DIAG__EV_TIMECREATED, rank) || !diag__value_timestamp(text, len, &t))
     return DIAG_OK;
   diag_status st = diag__event_put(ev, DIAG__EV_TIMECREATED, text, len, line, rank);
   if (st == DIAG_OK) ev->time_zone = (t.flags & DIAG_TIME_HAS_ZONE) != 0;
@@ -268,8 +261,8 @@ static int number_at(const char *s, size_t n, size_t *i, unsigned *v, size_t *di
 }
 
 typedef struct local_date {
-  unsigned a, b, c;           /* as written */
-  size_t da, db, dc;          /* their digit counts */
+  unsigned a, b, c;  /* as written */
+  size_t da, db, dc; /* their digit counts */
   char sep;
 } local_date;
 
@@ -388,7 +381,9 @@ diag_status diag__event_put_time_local(diag__event *ev, const char *date, size_t
   if (!time) {
     /* `date time` in one value; wevtutil writes ISO 8601 (local). */
     if (dn >= 19 && dbuf[10] == 'T') return diag__event_put_time_iso(ev, dbuf, dn, line, rank);
-    const char *sp = memchr(dbuf, ' ', dn);
+    const char *sp = NULL;
+    for (size_t i = 0; i < dn && !sp; i++)
+      if (is_trim((unsigned char)dbuf[i])) sp = dbuf + i;
     if (!sp) return DIAG_OK;
     time = sp + 1;
     tlen = dn - (size_t)(sp + 1 - dbuf);
@@ -434,8 +429,8 @@ diag_status diag__event_data_begin(diag__event *ev, const char *name, size_t nam
     ev->too_many = 1;
     return DIAG_OK;
   }
-  diag_status st = diag__grow(ev->mem, (void **)&ev->data, &ev->data_cap, ev->ndata + 1,
-                              sizeof *ev->data);
+  diag_status st =
+      diag__grow(ev->mem, (void **)&ev->data, &ev->data_cap, ev->ndata + 1, sizeof *ev->data);
   if (st != DIAG_OK) return st;
   size_t off = ev->names.len;
   if (name_len > 0) {
@@ -538,11 +533,10 @@ static diag_status layout_build(diag__event *ev, unsigned mask, unsigned time_fl
 
 diag_status diag__event_emit(diag__event *ev, const diag__sink *sink, const diag__format *format,
                              unsigned mask, const diag__event_where *where) {
-  unsigned time_flags =
-      (mask & DIAG__EV_BIT(DIAG__EV_TIMECREATED)) && ev->sys[DIAG__EV_TIMECREATED].rank &&
-              ev->time_zone
-          ? DIAG_TIME_HAS_ZONE
-          : 0;
+  unsigned time_flags = (mask & DIAG__EV_BIT(DIAG__EV_TIMECREATED)) &&
+                                ev->sys[DIAG__EV_TIMECREATED].rank && ev->time_zone
+                            ? DIAG_TIME_HAS_ZONE
+                            : 0;
   diag_status st = DIAG_OK;
   if (!layout_fits(ev, mask, time_flags)) st = layout_build(ev, mask, time_flags);
   if (st != DIAG_OK) return st;

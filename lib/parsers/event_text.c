@@ -53,12 +53,12 @@ static const struct {
   const char *text;
   enum label id;
 } labels[] = {
-    {"Log Name", L_CHANNEL},       {"Source", L_PROVIDER},       {"Event Source", L_PROVIDER},
-    {"Date", L_DATE},              {"Time", L_TIME},             {"Event ID", L_EVENTID},
-    {"Task Category", L_TASK},     {"Event Category", L_TASK},   {"Task", L_TASK},
-    {"Level", L_LEVEL},            {"Event Type", L_LEVEL},      {"Opcode", L_OPCODE},
-    {"Keywords", L_KEYWORDS},      {"Keyword", L_KEYWORDS},      {"User", L_USER},
-    {"User Name", L_USERNAME},     {"Computer", L_COMPUTER},     {"Description", L_DESCRIPTION},
+    {"Log Name", L_CHANNEL},   {"Source", L_PROVIDER},     {"Event Source", L_PROVIDER},
+    {"Date", L_DATE},          {"Time", L_TIME},           {"Event ID", L_EVENTID},
+    {"Task Category", L_TASK}, {"Event Category", L_TASK}, {"Task", L_TASK},
+    {"Level", L_LEVEL},        {"Event Type", L_LEVEL},    {"Opcode", L_OPCODE},
+    {"Keywords", L_KEYWORDS},  {"Keyword", L_KEYWORDS},    {"User", L_USER},
+    {"User Name", L_USERNAME}, {"Computer", L_COMPUTER},   {"Description", L_DESCRIPTION},
 };
 
 /* The canonical fields each shape writes. */
@@ -90,7 +90,7 @@ typedef struct text_state {
   enum section section;
   int discarding; /* the block passed the bounds: its lines are reported as they come */
   label_value lab[L_COUNT];
-  int desc_text;    /* description lines after `Description:` were seen */
+  int desc_text;     /* description lines after `Description:` were seen */
   size_t desc_first; /* first and one past the last non-blank description line */
   size_t desc_end;
   size_t last; /* last non-blank line of the block */
@@ -290,9 +290,11 @@ static diag_status put_message(text_state *st) {
   if (!d->len)
     return diag__event_put(ev, DIAG__EV_MESSAGE, st->buf.text.data + from, to - from,
                            bline(st, first)->number, DIAG__EV_RANK_TEXT);
+  /* `Description: text` then more lines: blank lines between them are
+   * part of the message, so the rest starts right after the label line. */
+  from = bline(st, d->line)->off + bline(st, d->line)->len;
   diag__buf_clear(&ev->scratch);
   diag_status s = diag__buf_append(&ev->scratch, inline_text, d->len);
-  if (s == DIAG_OK) s = diag__buf_append_char(&ev->scratch, '\n');
   if (s == DIAG_OK) s = diag__buf_append(&ev->scratch, st->buf.text.data + from, to - from);
   if (s == DIAG_OK)
     s = diag__event_put(ev, DIAG__EV_MESSAGE, ev->scratch.data, ev->scratch.len,
@@ -318,8 +320,8 @@ static diag_status put_text_fields(text_state *st) {
   if (s == DIAG_OK) s = put_label(st, L_USERNAME, DIAG__EV_USER, T);
   const label_value *v = &st->lab[L_EVENTID];
   if (s == DIAG_OK && v->set && !is_na(st, L_EVENTID))
-    s = diag__event_put_event_id(ev, st->buf.text.data + v->off, v->len,
-                                 bline(st, v->line)->number, T);
+    s = diag__event_put_event_id(ev, st->buf.text.data + v->off, v->len, bline(st, v->line)->number,
+                                 T);
   v = &st->lab[L_LEVEL];
   if (s == DIAG_OK && v->set && !is_na(st, L_LEVEL))
     s = diag__event_put_level(ev, st->buf.text.data + v->off, v->len, bline(st, v->line)->number,
@@ -474,8 +476,8 @@ static diag_status block_line(text_state *st, const diag__line *line) {
                : st->sink->unparsed(st->sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   if (diag__event_lines_full(&st->buf, line)) {
     /* Past the bound: the block is reported and its rest skipped. */
-    diag_status s = diag__event_lines_unparsed(&st->buf, st->sink, 0, st->buf.n,
-                                               DIAG_UNPARSED_TOO_LONG);
+    diag_status s =
+        diag__event_lines_unparsed(&st->buf, st->sink, 0, st->buf.n, DIAG_UNPARSED_TOO_LONG);
     st->discarding = 1;
     diag__event_lines_clear(&st->buf);
     if (s == DIAG_OK && !blank_line(line->text, line->len))
@@ -504,11 +506,14 @@ static diag_status text_line(void *state, const diag__sink *sink, const diag__li
   text_state *st = state;
   diag_status s = DIAG_OK;
   st->sink = sink;
-  /* A line lost from the middle of a block (the session drops over-long
-   * lines) leaves it unreliable: it goes, reported as too long. */
+  /* A line lost from a block (the session drops over-long lines, and
+   * counts them): from its message or hex dump, the block only misses that
+   * text and stays; from its labels or its XML, the block is unreliable
+   * and goes, reported as too long. */
   int gap = st->last_number && line->number != st->last_number + 1;
   st->last_number = line->number;
-  if ((gap || line->too_long) && st->shape != SHAPE_NONE)
+  if ((gap || line->too_long) && st->shape != SHAPE_NONE &&
+      (st->discarding || (st->section != SEC_DESCRIPTION && st->section != SEC_DATA)))
     s = st->discarding ? (close_block(st), DIAG_OK) : drop_block(st, 0, DIAG_UNPARSED_TOO_LONG);
   if (s != DIAG_OK) return s;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);

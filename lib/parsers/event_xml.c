@@ -105,9 +105,9 @@ static diag_status system_child(fill *f, uint64_t line) {
   static const struct {
     const char *name;
     enum target t;
-  } plain[] = {{"EventID", T_EVENTID},   {"Level", T_LEVEL},         {"Task", T_TASK},
-               {"Opcode", T_OPCODE},     {"Keywords", T_KEYWORDS},   {"EventRecordID", T_RECORDID},
-               {"Channel", T_CHANNEL},   {"Computer", T_COMPUTER}};
+  } plain[] = {{"EventID", T_EVENTID}, {"Level", T_LEVEL},       {"Task", T_TASK},
+               {"Opcode", T_OPCODE},   {"Keywords", T_KEYWORDS}, {"EventRecordID", T_RECORDID},
+               {"Channel", T_CHANNEL}, {"Computer", T_COMPUTER}};
   if (named(&f->x, "Provider")) {
     st = attr_value(f, "Name", &v, &n);
     if (st == DIAG_OK && n == 0) st = attr_value(f, "EventSourceName", &v, &n);
@@ -121,7 +121,8 @@ static diag_status system_child(fill *f, uint64_t line) {
   }
   if (named(&f->x, "Security")) {
     st = attr_value(f, "UserID", &v, &n);
-    if (st == DIAG_OK) st = diag__event_put(ev, DIAG__EV_USER, v, n, line, DIAG__EV_RANK_XML_NUMBER);
+    if (st == DIAG_OK)
+      st = diag__event_put(ev, DIAG__EV_USER, v, n, line, DIAG__EV_RANK_XML_NUMBER);
     return st;
   }
   if (named(&f->x, "EventID")) {
@@ -209,7 +210,8 @@ static diag_status finish_value(fill *f) {
   case T_OPCODE: return diag__event_put(ev, DIAG__EV_OPCODE, v, n, line, DIAG__EV_RANK_XML_NUMBER);
   case T_KEYWORDS:
     return diag__event_put(ev, DIAG__EV_KEYWORDS, v, n, line, DIAG__EV_RANK_XML_NUMBER);
-  case T_RECORDID: return diag__event_put(ev, DIAG__EV_EVENTRECORDID, v, n, line, DIAG__EV_RANK_XML);
+  case T_RECORDID:
+    return diag__event_put(ev, DIAG__EV_EVENTRECORDID, v, n, line, DIAG__EV_RANK_XML);
   case T_CHANNEL: return diag__event_put(ev, DIAG__EV_CHANNEL, v, n, line, DIAG__EV_RANK_XML);
   case T_COMPUTER: return diag__event_put(ev, DIAG__EV_COMPUTER, v, n, line, DIAG__EV_RANK_XML);
   case T_R_MESSAGE: return diag__event_put(ev, DIAG__EV_MESSAGE, v, n, line, DIAG__EV_RANK_TEXT);
@@ -394,8 +396,8 @@ typedef struct xml_state {
   const diag__sink *sink;
   uint64_t cur_pos;
   int cur_in_buf;
-  int cur_junk; /* character data or a foreign element outside events */
-  int cur_decl; /* a declaration outside events */
+  int cur_junk;         /* character data or a foreign element outside events */
+  int cur_decl;         /* a declaration outside events */
   uint64_t last_number; /* of the previous line, to notice a lost one */
 } xml_state;
 
@@ -447,8 +449,7 @@ static diag_status event_done(xml_state *st, uint64_t end) {
     w.offset = st->cur->offset + at;
     s = diag__event_xml_fill(&st->ev, w.text, w.text_len, NULL, 0, w.line, &result);
     if (s != DIAG_OK) return s;
-    if (result != DIAG__EVX_OK)
-      return report_line(st, st->cur, diag__event_xml_reason(result));
+    if (result != DIAG__EVX_OK) return report_line(st, st->cur, diag__event_xml_reason(result));
   } else {
     size_t at = (size_t)(st->event_start - st->buf_pos);
     const diag__event_line *first = &st->buf.v[diag__event_lines_index(&st->buf, at)];
@@ -558,9 +559,10 @@ static diag_status resync(xml_state *st) {
   return s;
 }
 
-/* Whether the line starts inside a tag outside any event whose name is not
- * Event or Events: a dangling `<` would otherwise hide every line after it. */
-static int starts_in_foreign_tag(const xml_state *st) {
+/* Whether the scanner is inside a tag outside any event whose name is not
+ * Event or Events, at the start or end of a line: a dangling `<` would
+ * otherwise hide the lines it spans. */
+static int in_foreign_tag(const xml_state *st) {
   const char *name;
   size_t n;
   if (st->in_event || !diag__xml_scan_in_tag(&st->scan, &name, &n)) return 0;
@@ -577,20 +579,21 @@ static diag_status xml_line(void *state, const diag__sink *sink, const diag__lin
    * over-long lines) would silently shift its values: the event goes. */
   int gap = st->last_number && line->number != st->last_number + 1;
   st->last_number = line->number;
-  if (line->too_long || gap || (diag__event_xml_line_starts_event(line->text, line->len) &&
-                                (st->in_event || st->junk_depth ||
-                                 !diag__xml_scan_in_text(&st->scan))))
+  if (line->too_long || gap ||
+      (diag__event_xml_line_starts_event(line->text, line->len) &&
+       (st->in_event || st->junk_depth || !diag__xml_scan_in_text(&st->scan))))
     s = resync(st);
   if (s == DIAG_OK && line->too_long) s = report_line(st, line, DIAG_UNPARSED_TOO_LONG);
   if (s != DIAG_OK || line->too_long) return s;
   st->cur_pos = st->scan.pos;
-  st->cur_junk = st->junk_depth > 0 || starts_in_foreign_tag(st);
+  st->cur_junk = st->junk_depth > 0 || in_foreign_tag(st);
   st->cur_decl = diag__xml_scan_in_decl(&st->scan);
   int discarding = st->discarding;
   if (st->in_event && !st->discarding) s = keep_line(st);
   if (s == DIAG_OK) s = diag__xml_scan_feed(&st->scan, line->text, line->len, on_scan, st);
   if (s == DIAG_OK) s = diag__xml_scan_feed(&st->scan, "\n", 1, on_scan, st);
   if (s != DIAG_OK) return s;
+  if (in_foreign_tag(st)) st->cur_junk = 1;
   /* An event that began on this line and goes on: keep the line. */
   if (st->in_event && !st->discarding && !st->cur_in_buf) s = keep_line(st);
   if (s == DIAG_OK && (discarding || st->discarding) && st->in_event)

@@ -135,9 +135,11 @@ DIAG_API diag_status diag_record_field_time(const diag_record *record, size_t in
   if (!out) return DIAG_EINVAL;
   diag_status s = typed_span(record, index, DIAG_TYPE_DATE, DIAG_TYPE_TIME, &f);
   if (s != DIAG_OK) return s;
+  /* A TIME field holds a time of day (IIS) or a whole timestamp (events). */
   int ok = record->layout->defs[index].type == DIAG_TYPE_DATE
                ? diag__value_date(f->ptr, f->len, &t)
-               : diag__value_time_of_day(f->ptr, f->len, &t);
+               : diag__value_time_of_day(f->ptr, f->len, &t) ||
+                     diag__value_timestamp(f->ptr, f->len, &t);
   if (!ok) return DIAG_EINVAL;
   t.flags = (uint16_t)(t.flags | (record->layout->time_flags & DIAG_TIME_HAS_ZONE));
   *out = t;

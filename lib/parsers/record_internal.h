@@ -62,5 +62,7 @@ int diag__value_code(const char *s, size_t len, uint32_t *out);
 int diag__value_address(const char *s, size_t len, diag_address *out);
 int diag__value_date(const char *s, size_t len, diag_time *out);        /* YYYY-MM-DD */
 int diag__value_time_of_day(const char *s, size_t len, diag_time *out); /* HH:MM:SS[.f] */
+/* ISO 8601 `YYYY-MM-DDTHH:MM:SS[.f][Z]`: date and time, UTC when Z is written. */
+int diag__value_timestamp(const char *s, size_t len, diag_time *out);
 
 #endif

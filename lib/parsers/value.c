@@ -257,3 +257,17 @@ int diag__value_time_of_day(const char *s, size_t len, diag_time *out) {
   out->precision = digits;
   return 1;
 }
+
+int diag__value_timestamp(const char *s, size_t len, diag_time *out) {
+  diag_time d, t;
+  int zone = len > 0 && (s[len - 1] == 'Z' || s[len - 1] == 'z');
+  if (zone) len--;
+  if (len < 19 || (s[10] != 'T' && s[10] != 't')) return 0;
+  if (!diag__value_date(s, 10, &d) || !diag__value_time_of_day(s + 11, len - 11, &t)) return 0;
+  out->seconds = d.seconds + t.seconds;
+  out->nanoseconds = t.nanoseconds;
+  out->precision = t.precision;
+  out->flags =
+      (uint16_t)(DIAG_TIME_HAS_DATE | DIAG_TIME_HAS_TIME | (zone ? DIAG_TIME_HAS_ZONE : 0));
+  return 1;
+}

@@ -285,8 +285,8 @@ static long reference_length(const char *p, size_t len, size_t i) {
     int hex = j < len && p[j] == 'x';
     if (hex) j++;
     size_t digits = j;
-    while (j < len && (hex ? diag__hex_value((unsigned char)p[j]) >= 0
-                           : diag__is_digit((unsigned char)p[j])))
+    while (j < len &&
+           (hex ? diag__hex_value((unsigned char)p[j]) >= 0 : diag__is_digit((unsigned char)p[j])))
       j++;
     if (j == digits || j >= len || p[j] != ';') return 0;
     return (long)(j + 1 - i);
@@ -571,8 +571,8 @@ static size_t decode_reference(const char *raw, size_t len, size_t i, char *out,
     uint32_t v = 0;
     int too_big = 0;
     for (size_t k = hex ? 2 : 1; k < blen; k++) {
-      unsigned d = hex ? (unsigned)diag__hex_value((unsigned char)body[k])
-                       : (unsigned)(body[k] - '0');
+      unsigned d =
+          hex ? (unsigned)diag__hex_value((unsigned char)body[k]) : (unsigned)(body[k] - '0');
       if (!too_big) v = v * (hex ? 16u : 10u) + d;
       if (v > 0x10FFFF) too_big = 1;
     }

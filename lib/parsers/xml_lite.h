@@ -55,11 +55,11 @@ typedef struct diag__xml_scan_event {
   diag__xml_scan_kind kind;
   const char *name; /* START/END: the local name (prefix removed), valid during the call */
   size_t name_len;
-  int name_cut;    /* the name was longer than the scanner keeps: it matches nothing */
-  int empty;       /* START: an empty-element tag `<x/>` */
-  uint64_t start;  /* position of the `<` (TEXT: of the byte) */
-  uint64_t end;    /* position just after the `>` (TEXT: after the byte; DECL: after the
-                      byte that told it from a comment or CDATA) */
+  int name_cut;   /* the name was longer than the scanner keeps: it matches nothing */
+  int empty;      /* START: an empty-element tag `<x/>` */
+  uint64_t start; /* position of the `<` (TEXT: of the byte) */
+  uint64_t end;   /* position just after the `>` (TEXT: after the byte; DECL: after the
+                     byte that told it from a comment or CDATA) */
 } diag__xml_scan_event;
 
 /* Called for each event; a non-OK status stops the feed and is returned. */
@@ -72,7 +72,7 @@ typedef struct diag__xml_scan {
   int slash; /* the last significant byte of a tag was '/' */
   int is_end;
   int name_cut;
-  int brackets; /* `[` depth inside a declaration */
+  int brackets;  /* `[` depth inside a declaration */
   int text_seen; /* a TEXT event was reported for the current line */
   char name[40];
   size_t name_len;

@@ -57,10 +57,11 @@ static const char *tokens(const char *doc, diag__xml *out) {
 
 static void test_tokens(void **state) {
   (void)state;
-  assert_string_equal(tokens("<?xml version='1.0' encoding='UTF-16'?>\n<!-- c -->\n"
-                             "<a x='1' y=\"2\"><b/>t&amp;<![CDATA[<raw>&amp;]]></a>\n<!-- after -->\n",
-                             NULL),
-                      "S1(a:x=1:y=2)S2(b)E2(b)T(t&amp;)C(<raw>&amp;)E1(a).");
+  assert_string_equal(
+      tokens("<?xml version='1.0' encoding='UTF-16'?>\n<!-- c -->\n"
+             "<a x='1' y=\"2\"><b/>t&amp;<![CDATA[<raw>&amp;]]></a>\n<!-- after -->\n",
+             NULL),
+      "S1(a:x=1:y=2)S2(b)E2(b)T(t&amp;)C(<raw>&amp;)E1(a).");
   /* prefixes are dropped; attributes in any order, either quote, spaces
    * around '=' and line breaks inside tags */
   assert_string_equal(tokens("<e:Event xmlns:e='urn:x'>\n <e:System\n  b = 'x\"y' a=\"x'y\"\n/>"
@@ -222,11 +223,18 @@ static void test_decode(void **state) {
   (void)state;
   assert_string_equal(decoded("&lt;&gt;&amp;&quot;&apos;", 0), "<>&\"'");
   assert_string_equal(decoded("a&#65;&#x42;&#x0043;&#0000068;", 0), "aABCD");
-  assert_string_equal(decoded("&#xE9;&#x20AC;&#x1F600;", 0), "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+  assert_string_equal(decoded("&#xE9;&#x20AC;&#x1F600;", 0),
+                      "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
   /* references to what XML does not allow: U+FFFD */
-  static const char *const invalid[] = {"&#0;",       "&#x1;",    "&#xD800;",  "&#xDFFF;",
-                                        "&#xFFFE;",   "&#xFFFF;", "&#x110000;",
-                                        "&#99999999999999999999999;", "&#x7FFFFFFFFFFFFFFF;"};
+  static const char *const invalid[] = {"&#0;",
+                                        "&#x1;",
+                                        "&#xD800;",
+                                        "&#xDFFF;",
+                                        "&#xFFFE;",
+                                        "&#xFFFF;",
+                                        "&#x110000;",
+                                        "&#99999999999999999999999;",
+                                        "&#x7FFFFFFFFFFFFFFF;"};
   for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
     assert_string_equal(decoded(invalid[i], 0), "\xEF\xBF\xBD");
   assert_string_equal(decoded("&#9;&#10;&#13;", 0), "\t\n\r");

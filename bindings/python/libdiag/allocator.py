@@ -103,7 +103,7 @@ class CountingAllocator(Allocator):
     """
 
     def __init__(self, fail_after: Optional[int] = None) -> None:
-        """Creates the allocator; *fail_after* successful allocations, then failures (None: never)."""
+        """Creates the allocator: *fail_after* allocations succeed, then all fail (None: never)."""
         super().__init__()
         self.fail_after: Optional[int] = fail_after
         """Allocations allowed before every further one fails (None: no failures)."""

@@ -203,8 +203,8 @@ class KbError(Error):
 
     status_code = Status.EKB
 
-    def __init__(self, message: str, *, errors: Iterable[ErrorInfo] = (), status: Optional[int] = None,
-                 input: str = "", line: int = 0, column: int = 0, offset: int = 0,
+    def __init__(self, message: str, *, errors: Iterable[ErrorInfo] = (),
+                 status: Optional[int] = None, input: str = "", line: int = 0, column: int = 0, offset: int = 0,
                  key_path: str = "", suggestion: str = "") -> None:
         """Creates the error; *errors* lists every error found (the first one by default)."""
         super().__init__(message, status=status, input=input, line=line, column=column,

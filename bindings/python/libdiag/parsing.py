@@ -61,7 +61,9 @@ class RecordStream(Iterator[Record]):
         except BaseException:
             self._close_stream()
             raise
-        self._data = None if self._stream is not None else memoryview(bytes(source))  # type: ignore[arg-type]
+        self._data: Optional[memoryview] = None
+        if self._stream is None:
+            self._data = memoryview(bytes(source))  # type: ignore[arg-type]
         self._chunk_size = chunk_size
         self._records = self._run()
 

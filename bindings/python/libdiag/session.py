@@ -432,7 +432,7 @@ class Session:
 
     @property
     def hits(self) -> Dict[Limit, int]:
-        """Every cap and how often it was hit (the JSON ``limits`` object lists the nonzero ones)."""
+        """Every cap and how often it was hit (the JSON ``limits`` object lists nonzero ones)."""
         return {w: self.limit_hits(w) for w in Limit}
 
     # -- callbacks ---------------------------------------------------------

@@ -413,3 +413,61 @@ def test_sessions_share_a_kb_across_threads(kb):
     for t in threads:
         t.join()
     assert len(results) == 4 and len(set(results)) == 1
+
+
+BRANCHING = """schema: libdiag/kb/1
+problems:
+  - id: branching
+    title: Branching problem
+    summary: S
+    symptoms:
+      - {id: decisive, source: w3c, where: {sc-status: 500}, weight: 0.7, required: true}
+      - {id: branch-a, source: w3c, where: {sc-status: 403}, weight: 0.3}
+      - {id: not-b, source: w3c, where: {sc-status: 404}, weight: 0.1}
+      - {id: branch-c, source: w3c, where: {sc-status: 418}, weight: 0.1}
+    cause: C
+    resolutions:
+      - {id: fix-a, title: A, steps: [x]}
+      - {id: fix-b, title: B, steps: [y]}
+    causes:
+      - {id: a, title: Branch A, indicated_by: [branch-a], resolutions: [fix-a]}
+      - {id: b, title: Branch B, ruled_out_by: [not-b], resolutions: [fix-b]}
+      - {id: c, title: Branch C, indicated_by: [branch-c]}
+"""
+
+
+def test_differential_diagnosis_of_causes():
+    if not libdiag.kb.causes_supported():
+        pytest.skip("this libdiag predates diag_cause_*")
+    log = (b"#Fields: date time cs-method sc-status\n2009-01-15 06:54:28 GET 500\n"
+           b"2009-01-15 06:54:29 GET 403\n2009-01-15 06:54:30 GET 404\n")
+    with libdiag.KnowledgeBase(builtin=False) as kb:
+        kb.add_string(BRANCHING, name="branching.yaml")
+        problem = kb["branching"]
+        assert [c.id for c in problem.causes] == ["a", "b", "c"]
+        a = problem.causes[0]
+        assert isinstance(a, libdiag.Cause)
+        assert (a.title, a.indicated_by, a.ruled_out_by, a.resolutions) == (
+            "Branch A", ("branch-a",), (), ("fix-a",))
+        assert problem.resolution("fix-a").title == "A"
+        with pytest.raises(KeyError):
+            problem.resolution("nope")
+        with libdiag.Session(kb) as s:
+            s.feed_bytes(log, name="x.log")
+            (finding,) = s.findings
+            doc = json.loads(s.to_json())["findings"][0]["causes"]
+    verdicts = finding.causes
+    assert all(isinstance(v, libdiag.CauseVerdict) for v in verdicts)
+    assert [(v.id, v.status) for v in verdicts] == [
+        ("a", libdiag.CauseStatus.INDICATED), ("c", libdiag.CauseStatus.POSSIBLE),
+        ("b", libdiag.CauseStatus.RULED_OUT)]
+    assert [{"id": v.id, "title": v.title, "status": v.status.key, "for": list(v.evidence_for),
+             "against": list(v.evidence_against), "resolutions": list(v.cause.resolutions)}
+            for v in verdicts] == doc
+    assert verdicts[0].cause is problem.causes[0]  # the knowledge base's copy
+
+
+def test_undivided_cause_has_no_verdicts(session):
+    session.feed_file(ARTICLE)
+    (finding,) = session.findings
+    assert finding.causes == () and finding.problem.causes == ()
