@@ -253,6 +253,16 @@ class WsusProblem(unittest.TestCase):
                           if n not in lines_with(procmon, "svchost.exe") + lines_with(procmon, "Temp")])
         self.assertTrue(all(e["input"].endswith("wsus_server_procmon.csv") for e in denied["evidence"]))
 
+    def test_server_iis_401s_corroborate(self):
+        iis = fixture("wsus_server_iis.log")
+        code, doc, _ = run_json(fixture("wsus_client_WindowsUpdate.log"), iis)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        self.assertEqual([e["line"] for e in by_id["wsus-web-service-401"]["evidence"]],
+                         lines_with(iis, "WebService/"))
+        self.assertGreaterEqual(f["confidence"], 0.75)
+
     def test_server_evidence_alone_is_not_a_finding(self):
         code, doc, _ = run_json(fixture("wsus_server_procmon.csv"))
         self.assertEqual(code, 0)
