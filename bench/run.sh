@@ -167,7 +167,7 @@ bench_size() {
 
   local ipb=
   if [[ -n $VALGRIND ]]; then
-    echo "Counting diagnose's instructions with callgrind (about a minute a GiB) ..."
+    echo "Counting diagnose's instructions with callgrind (under a minute a GiB) ..."
     local full start header_bytes
     full=$(instructions "$log")
     start=$(instructions "$header")

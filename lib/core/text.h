@@ -41,6 +41,10 @@ int diag__parse_double(const char *s, size_t len, double *out);
  * Returns the length written (buffer of at least 32 bytes). */
 size_t diag__format_double(double v, int digits, char *buf, size_t cap);
 
+/* Writes code point cp (at most U+10FFFF) as UTF-8; returns 1 to 4, the
+ * bytes written. */
+size_t diag__utf8_encode(uint32_t cp, char *out);
+
 /* Length of the longest prefix of s (at most len) that ends on a UTF-8
  * character boundary and does not cut a multi-byte sequence. */
 size_t diag__utf8_cut(const char *s, size_t len);

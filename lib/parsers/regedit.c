@@ -232,29 +232,6 @@ static int parse_bytes(reg_state *st, const char *p, size_t n, diag_status *s) {
   return 1;
 }
 
-static size_t put_utf8(uint32_t cp, char *out) {
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 /* The next code point of st->bytes from *i: UTF-16LE in a version 5 file
  * (unpaired surrogates and a stray last byte become U+FFFD), one byte in a
  * REGEDIT4 file (read as Latin-1: the ANSI code page is not known). */
@@ -297,7 +274,7 @@ static diag_status decode_text(reg_state *st, int multi) {
     if (sep) st->value.data[st->value.len++] = '\n';
     sep = 0;
     empty = 0;
-    st->value.len += put_utf8(cp, st->value.data + st->value.len);
+    st->value.len += diag__utf8_encode(cp, st->value.data + st->value.len);
   }
   st->value.data[st->value.len] = '\0';
   return DIAG_OK;

@@ -531,29 +531,6 @@ static int is_xml_char(uint32_t c) {
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-static size_t put_utf8(char *out, uint32_t c) {
-  if (c < 0x80) {
-    out[0] = (char)c;
-    return 1;
-  }
-  if (c < 0x800) {
-    out[0] = (char)(0xC0 | (c >> 6));
-    out[1] = (char)(0x80 | (c & 0x3F));
-    return 2;
-  }
-  if (c < 0x10000) {
-    out[0] = (char)(0xE0 | (c >> 12));
-    out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (c & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (c >> 18));
-  out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (c & 0x3F));
-  return 4;
-}
-
 /* Decodes the reference at raw[i] == '&' (known to be well-formed) into
  * out; returns its length in raw. */
 static size_t decode_reference(const char *raw, size_t len, size_t i, char *out, size_t *written) {
@@ -577,7 +554,7 @@ static size_t decode_reference(const char *raw, size_t len, size_t i, char *out,
       if (v > 0x10FFFF) too_big = 1;
     }
     /* Not a character XML allows: U+FFFD, so the value stays readable. */
-    *written = put_utf8(out, too_big || !is_xml_char(v) ? 0xFFFD : v);
+    *written = diag__utf8_encode(too_big || !is_xml_char(v) ? 0xFFFD : v, out);
   } else {
     static const struct {
       const char *name;

@@ -1,29 +1,8 @@
 #include "utf16.h"
 
-static const char replacement[3] = {'\xEF', '\xBF', '\xBD'};
+#include "../core/text.h"
 
-static size_t put_utf8(uint32_t cp, char *out) {
-  if (cp < 0x80) {
-    out[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
+static const char replacement[3] = {'\xEF', '\xBF', '\xBD'};
 
 static size_t put_replacement(char *out) {
   out[0] = replacement[0];
@@ -39,7 +18,7 @@ static size_t unit(diag__utf16 *d, uint32_t u, char *out) {
     if (u >= 0xDC00 && u <= 0xDFFF) {
       uint32_t cp = 0x10000 + ((d->high - 0xD800) << 10) + (u - 0xDC00);
       d->high = 0;
-      return put_utf8(cp, out);
+      return diag__utf8_encode(cp, out);
     }
     n += put_replacement(out); /* the high half had no partner */
     d->high = 0;
@@ -49,7 +28,7 @@ static size_t unit(diag__utf16 *d, uint32_t u, char *out) {
     return n;
   }
   if (u >= 0xDC00 && u <= 0xDFFF) return n + put_replacement(out + n);
-  return n + put_utf8(u, out + n);
+  return n + diag__utf8_encode(u, out + n);
 }
 
 size_t diag__utf16_decode(diag__utf16 *d, const char *in, size_t len, size_t *used, char *out,
