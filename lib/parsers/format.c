@@ -37,9 +37,9 @@ MAGIC_DETECTOR(detect_jpeg, "\xff\xd8\xff")
 MAGIC_DETECTOR(detect_gif, "GIF8")
 MAGIC_DETECTOR(detect_pdf, "%PDF-")
 
-#define RECOGNISED(var, nm, desc, hnt, fn)                                                       \
-  static const diag__format var = {.name = nm, .description = desc, .supported = 0, .hint = hnt, \
-                                   .detect = fn}
+#define RECOGNISED(var, nm, desc, hnt, fn)                                                         \
+  static const diag__format var = {                                                                \
+      .name = nm, .description = desc, .supported = 0, .hint = hnt, .detect = fn}
 
 RECOGNISED(format_evtx, "evtx", "Windows event log, binary EVTX (recognised, not parsed)",
            "export it as XML with `wevtutil qe <log> /lf:true /f:xml > events.xml` "
@@ -112,12 +112,8 @@ const diag__format *diag__format_find(const char *name) {
 }
 
 const diag__source *const diag__source_table[] = {
-    &diag__source_w3c,
-    &diag__source_windowsupdate,
-    &diag__source_procmon,
-    &diag__source_windows_event,
-    &diag__source_powershell,
-    &diag__source_registry,
+    &diag__source_w3c,           &diag__source_windowsupdate, &diag__source_procmon,
+    &diag__source_windows_event, &diag__source_powershell,    &diag__source_registry,
 };
 const size_t diag__source_table_count = sizeof diag__source_table / sizeof diag__source_table[0];
 

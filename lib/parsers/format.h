@@ -35,21 +35,21 @@ typedef enum diag__detect {
 
 /* A record schema that KB rules name. */
 typedef struct diag__source {
-  const char *name;         /* as KB rules write it: `source: w3c` */
+  const char *name; /* as KB rules write it: `source: w3c` */
   /* Field catalogue, for KB validation and typing. `fields` lists the
    * known names; `open_field` (NULL for closed sources) accepts the names
    * an open source allows beyond them, by syntax. */
   const diag__field_def *fields;
   size_t nfields;
   int (*open_field)(const char *name, size_t len);
-  const char *null_token;   /* a field equal to this is absent ("-"); may be NULL */
-  int plus_for_space;       /* the writer replaced spaces with '+' (W3C) */
+  const char *null_token; /* a field equal to this is absent ("-"); may be NULL */
+  int plus_for_space;     /* the writer replaced spaces with '+' (W3C) */
 } diag__source;
 
 typedef struct diag__format {
-  const char *name;        /* as users write it: --format */
+  const char *name; /* as users write it: --format */
   const char *description;
-  int supported;           /* 0: recognised only, `hint` says how to convert */
+  int supported; /* 0: recognised only, `hint` says how to convert */
   const char *hint;
 
   /* Looks at the first bytes of an input (BOM already removed, at most

@@ -471,10 +471,11 @@ static void test_kb_samples(void **state) {
 static void test_regex_conditions(void **state) {
   (void)state;
   /* A working pattern, and one built to backtrack catastrophically. */
-  diag_kb *kb = kb_from(
-      HEADER PROBLEM("p", SYMPTOM("drafts", "{cs-uri-stem: {regex: '^/exchange/[^/]+/drafts/[0-9a-f]{32}\\.eml$'}}", "0.9", "true")
-                              SYMPTOM("evil", "{cs-username: {regex: '^(a+)+$'}}", "0.1", "false"),
-                     ""));
+  diag_kb *kb = kb_from(HEADER PROBLEM(
+      "p",
+      SYMPTOM("drafts", "{cs-uri-stem: {regex: '^/exchange/[^/]+/drafts/[0-9a-f]{32}\\.eml$'}}",
+              "0.9", "true") SYMPTOM("evil", "{cs-username: {regex: '^(a+)+$'}}", "0.1", "false"),
+      ""));
   diag_session *s;
   assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
   assert_int_equal(diag_session_set_limit(s, DIAG_LIMIT_REGEX_STEPS, 10), DIAG_EINVAL);
