@@ -34,6 +34,11 @@ typedef struct diag__code_table {
 extern const diag__code_table diag__code_tables[];
 extern const size_t diag__code_table_count;
 
+/* The NTSTATUS table, whose symbols are the Result strings Process Monitor
+ * prints: its parser reads them from here. */
+extern const diag__code_entry diag__ntstatus_codes[];
+extern const size_t diag__ntstatus_count;
+
 /* The table called name (exact, case-insensitive), or NULL. */
 const diag__code_table *diag__code_table_find(const char *name);
 

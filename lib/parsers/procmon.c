@@ -26,6 +26,7 @@
 
 #include "../core/text.h"
 #include "csv.h"
+#include "../codes/tables.h"
 #include "format.h"
 
 /* ---- the source --------------------------------------------------------- */
@@ -83,164 +84,12 @@ static const diag__field_def *catalogue_find(const char *name, size_t len) {
 
 /* ---- Result strings and their NTSTATUS values --------------------------- */
 
-/* Result string → NTSTATUS, from [PP] `ErrorCodeMessages` (DOMAIN.md §4; the
- * DOMAIN list is a subset). Spelled as Process Monitor writes them; [PP]'s
- * slips are not copied: its 0xC0000023 "ALREADY COMMITED" is BUFFER TOO
- * SMALL (DOMAIN), and its second entries for BAD NETWORK PATH/NAME and OFFLOAD
- * READ FILE NOT SUPPORTED are left out so each string has one value. The
- * value is kept as text so Status can point at it. SUCCESS first: most rows
- * are successes. */
-typedef struct pm_status {
-  const char *name;
-  size_t len;
-  const char *code;
-} pm_status;
+/* Result strings → NTSTATUS come from the code decoder's table
+ * (diag__ntstatus_codes), where every Result string Process Monitor prints
+ * is a symbol. */
 
-#define NT(n, v)                                                                                   \
-  { n, sizeof n - 1, #v }
-
-static const pm_status pm_statuses[] = {
-    NT("SUCCESS", 0x00000000),
-    NT("REPARSE", 0x00000104),
-    NT("MORE ENTRIES", 0x00000105),
-    NT("OPLOCK BREAK IN PROGRESS", 0x00000108),
-    NT("NOTIFY CLEANUP", 0x0000010B),
-    NT("NOTIFY ENUM DIR", 0x0000010C),
-    NT("FILE LOCKED WITH ONLY READERS", 0x0000012A),
-    NT("FILE LOCKED WITH WRITERS", 0x0000012B),
-    NT("OPLOCK SWITCHED TO NEW HANDLE", 0x00000215),
-    NT("OPLOCK HANDLE CLOSED", 0x00000216),
-    NT("WAIT FOR OPLOCK", 0x00000367),
-    NT("PREDEFINED HANDLE", 0x40000016),
-    NT("DATATYPE MISALIGNMENT", 0x80000002),
-    NT("BUFFER OVERFLOW", 0x80000005),
-    NT("NO MORE FILES", 0x80000006),
-    NT("INVALID EA FLAG", 0x80000015),
-    NT("NO MORE ENTRIES", 0x8000001A),
-    NT("UNSUCCESSFUL", 0xC0000001),
-    NT("NOT IMPLEMENTED", 0xC0000002),
-    NT("INVALID INFO CLASS", 0xC0000003),
-    NT("INFO LENGTH MISMATCH", 0xC0000004),
-    NT("ACCESS VIOLATION", 0xC0000005),
-    NT("IN PAGE ERROR", 0xC0000006),
-    NT("INVALID HANDLE", 0xC0000008),
-    NT("INVALID PARAMETER", 0xC000000D),
-    NT("NO SUCH DEVICE", 0xC000000E),
-    NT("NO SUCH FILE", 0xC000000F),
-    NT("INVALID DEVICE REQUEST", 0xC0000010),
-    NT("END OF FILE", 0xC0000011),
-    NT("WRONG VOLUME", 0xC0000012),
-    NT("NO MEDIA", 0xC0000013),
-    NT("NONEXISTENT SECTOR", 0xC0000015),
-    NT("NO MEMORY", 0xC0000017),
-    NT("ALREADY COMMITED", 0xC0000021),
-    NT("ACCESS DENIED", 0xC0000022),
-    NT("BUFFER TOO SMALL", 0xC0000023),
-    NT("DISK CORRUPT", 0xC0000032),
-    NT("NAME INVALID", 0xC0000033),
-    NT("NAME NOT FOUND", 0xC0000034),
-    NT("NAME COLLISION", 0xC0000035),
-    NT("OBJECT PATH INVALID", 0xC0000039),
-    NT("PATH NOT FOUND", 0xC000003A),
-    NT("PATH SYNTAX BAD", 0xC000003B),
-    NT("DATA OVERRUN", 0xC000003C),
-    NT("CRC ERROR", 0xC000003F),
-    NT("SHARING VIOLATION", 0xC0000043),
-    NT("QUOTA EXCEEDED", 0xC0000044),
-    NT("EAS NOT SUPPORTED", 0xC000004F),
-    NT("EA TOO LARGE", 0xC0000050),
-    NT("NONEXISTENT EA ENTRY", 0xC0000051),
-    NT("NO EAS ON FILE", 0xC0000052),
-    NT("EA CORRUPTED ERROR", 0xC0000053),
-    NT("FILE LOCK CONFLICT", 0xC0000054),
-    NT("NOT GRANTED", 0xC0000055),
-    NT("DELETE PENDING", 0xC0000056),
-    NT("PRIVILEGE NOT HELD", 0xC0000061),
-    NT("LOGON FAILURE", 0xC000006D),
-    NT("RANGE NOT LOCKED", 0xC000007E),
-    NT("DISK FULL", 0xC000007F),
-    NT("FILE INVALID", 0xC0000098),
-    NT("INSUFFICIENT RESOURCES", 0xC000009A),
-    NT("DEVICE DATA ERROR", 0xC000009C),
-    NT("DEVICE NOT CONNECTED", 0xC000009D),
-    NT("MEDIA WRITE PROTECTED", 0xC00000A2),
-    NT("BAD IMPERSONATION", 0xC00000A5),
-    NT("INSTANCE NOT AVAILABLE", 0xC00000AB),
-    NT("PIPE NOT AVAILABLE", 0xC00000AC),
-    NT("INVALID PIPE STATE", 0xC00000AD),
-    NT("PIPE BUSY", 0xC00000AE),
-    NT("PIPE DISCONNECTED", 0xC00000B0),
-    NT("PIPE CLOSING", 0xC00000B1),
-    NT("PIPE CONNECTED", 0xC00000B2),
-    NT("PIPE LISTENING", 0xC00000B3),
-    NT("INVALID READ MODE", 0xC00000B4),
-    NT("IO TIMEOUT", 0xC00000B5),
-    NT("IS DIRECTORY", 0xC00000BA),
-    NT("NOT SUPPORTED", 0xC00000BB),
-    NT("DUPLICATE NAME", 0xC00000BD),
-    NT("BAD NETWORK PATH", 0xC00000BE),
-    NT("INVALID NETWORK RESPONSE", 0xC00000C3),
-    NT("NETWORK ERROR", 0xC00000C4),
-    NT("BAD NETWORK NAME", 0xC00000CC),
-    NT("CANT WAIT", 0xC00000D8),
-    NT("PIPE EMPTY", 0xC00000D9),
-    NT("CSC OBJECT PATH NOT FOUND", 0xC00000DB),
-    NT("OPLOCK NOT GRANTED", 0xC00000E2),
-    NT("INVALID PARAMETER 1", 0xC00000EF),
-    NT("INVALID PARAMETER 2", 0xC00000F0),
-    NT("INVALID PARAMETER 3", 0xC00000F1),
-    NT("INVALID PARAMETER 4", 0xC00000F2),
-    NT("REDIRECTOR NOT STARTED", 0xC00000FB),
-    NT("NOT EMPTY", 0xC0000101),
-    NT("FILE CORRUPT", 0xC0000102),
-    NT("NOT A DIRECTORY", 0xC0000103),
-    NT("FILES OPEN", 0xC0000107),
-    NT("CANNOT IMPERSONATE", 0xC000010D),
-    NT("CANCELLED", 0xC0000120),
-    NT("CANNOT DELETE", 0xC0000121),
-    NT("FILE DELETED", 0xC0000123),
-    NT("FILE CLOSED", 0xC0000128),
-    NT("THREAD NOT IN PROCESS", 0xC000012A),
-    NT("INVALID LEVEL", 0xC0000148),
-    NT("PIPE BROKEN", 0xC000014B),
-    NT("REGISTRY CORRUPT", 0xC000014C),
-    NT("IO FAILED", 0xC000014D),
-    NT("KEY DELETED", 0xC000017C),
-    NT("CHILD MUST BE VOLATILE", 0xC0000181),
-    NT("INVALID DEVICE STATE", 0xC0000184),
-    NT("IO DEVICE ERROR", 0xC0000185),
-    NT("LOG FILE FULL", 0xC0000188),
-    NT("FS DRIVER REQUIRED", 0xC000019C),
-    NT("INSUFFICIENT SERVER RESOURCES", 0xC0000205),
-    NT("INVALID ADDRESS COMPONENT", 0xC0000207),
-    NT("DISCONNECTED", 0xC000020C),
-    NT("NOT FOUND", 0xC0000225),
-    NT("USER MAPPED FILE", 0xC0000243),
-    NT("LOGIN WKSTA RESTRICTION", 0xC0000248),
-    NT("PATH NOT COVERED", 0xC0000257),
-    NT("DFS UNAVAILABLE", 0xC000026D),
-    NT("NO MORE MATCHES", 0xC0000273),
-    NT("NOT REPARSE POINT", 0xC0000275),
-    NT("CANNOT MAKE", 0xC00002EA),
-    NT("OBJECTID NOT FOUND", 0xC00002F0),
-    NT("DOWNGRADE DETECTED", 0xC0000388),
-    NT("HIVE UNLOADED", 0xC0000425),
-    NT("FILE SYSTEM LIMITATION", 0xC0000427),
-    NT("DEVICE FEATURE NOT SUPPORTED", 0xC0000463),
-    NT("OBJECT NOT EXTERNALLY BACKED", 0xC000046D),
-    NT("CANNOT BREAK OPLOCK", 0xC0000909),
-    NT("OFFLOAD READ FILE NOT SUPPORTED", 0xC000A2A3),
-    NT("TRANSACTIONAL CONFLICT", 0xC0190001),
-    NT("INVALID TRANSACTION", 0xC0190002),
-    NT("TRANSACTION NOT ACTIVE", 0xC0190003),
-    NT("EFS NOT ALLOWED IN TRANSACTION", 0xC019003E),
-    NT("TRANSACTIONAL OPEN NOT ALLOWED", 0xC019003F),
-    NT("TRANSACTED MAPPING UNSUPPORTED REMOTE", 0xC0190040),
-    NT("CANNOT EXECUTE FILE IN TRANSACTION", 0xC0190044),
-    NT("SPARSE NOT ALLOWED IN TRANSACTION", 0xC0190049),
-    NT("FAST IO DISALLOWED", 0xC01C0004),
-};
-#define PM_NSTATUSES (sizeof pm_statuses / sizeof pm_statuses[0])
+/* Room for `0x` and eight hex digits. */
+#define PM_STATUS_MAX 11
 
 /* Result strings compare ignoring case, with '_' for ' ' ([PP] writes
  * BUFFER_OVERFLOW for what Procmon shows as BUFFER OVERFLOW). */
@@ -260,16 +109,23 @@ static int is_hex_status(const char *s, size_t n) {
   return 1;
 }
 
-/* The Status span for a Result value: a static "0x..." string, the Result
- * itself when it is already hex, or empty (absent) when unknown. */
-static diag__span status_of(diag__span result) {
+/* The Status span for a Result value: its NTSTATUS value written as hex into
+ * buf, the Result itself when it is already hex, or empty (absent) when
+ * unknown. */
+static diag__span status_of(diag__span result, char *buf) {
+  static const char hex[] = "0123456789ABCDEF";
   diag__span none = {"", 0};
   if (is_hex_status(result.ptr, result.len)) return result;
-  for (size_t i = 0; i < PM_NSTATUSES; i++) {
-    const pm_status *e = &pm_statuses[i];
-    if (e->len == result.len && status_equal(result.ptr, e->name, e->len)) {
-      diag__span s = {e->code, strlen(e->code)};
-      return s;
+  for (size_t i = 0; i < diag__ntstatus_count; i++) {
+    const diag__code_entry *e = &diag__ntstatus_codes[i];
+    size_t len = strlen(e->symbol);
+    if (len == result.len && status_equal(result.ptr, e->symbol, len)) {
+      buf[0] = '0';
+      buf[1] = 'x';
+      for (int k = 0; k < 8; k++)
+        buf[2 + k] = hex[(e->value >> (28 - 4 * k)) & 0xF];
+      diag__span sp = {buf, 10};
+      return sp;
     }
   }
   return none;
@@ -279,12 +135,13 @@ static diag__span status_of(diag__span result) {
  * case) and followed by a space or the end: its length, or 0. */
 static size_t status_at(const char *p, size_t n) {
   size_t best = 0;
-  for (size_t i = 0; i < PM_NSTATUSES; i++) {
-    const pm_status *e = &pm_statuses[i];
-    if (e->len <= best || e->len > n || e->name[0] != p[0]) continue;
-    if (memcmp(p, e->name, e->len) != 0) continue;
-    if (e->len < n && p[e->len] != ' ' && p[e->len] != '\t') continue;
-    best = e->len;
+  for (size_t i = 0; i < diag__ntstatus_count; i++) {
+    const char *name = diag__ntstatus_codes[i].symbol;
+    size_t len = strlen(name);
+    if (len <= best || len > n || name[0] != p[0]) continue;
+    if (memcmp(p, name, len) != 0) continue;
+    if (len < n && p[len] != ' ' && p[len] != '\t') continue;
+    best = len;
   }
   return best;
 }
@@ -540,6 +397,7 @@ typedef struct csv_state {
   size_t field_lines_cap;
   uint64_t next_id;
   char tod_buf[PM_TIME_MAX];
+  char status_buf[PM_STATUS_MAX];
   char duration_buf[PM_DURATION_MAX];
 } csv_state;
 
@@ -689,7 +547,8 @@ static diag_status emit_row(csv_state *st, const diag__sink *sink) {
     if (n) f->ptr = st->duration_buf, f->len = n;
   }
   diag__span none = {"", 0};
-  st->spans[st->columns] = st->result_col >= 0 ? status_of(st->spans[st->result_col]) : none;
+  st->spans[st->columns] =
+      st->result_col >= 0 ? status_of(st->spans[st->result_col], st->status_buf) : none;
   st->field_lines[st->columns] = st->result_col >= 0 ? st->field_lines[st->result_col] : c->line;
   diag_record rec;
   rec.format = &diag__format_procmon_csv;
@@ -976,14 +835,14 @@ static int paste_tabs(const char *s, size_t n, diag__span *f, char *tod) {
 }
 
 /* One pasted row into f[P_COUNT] (Status included); 0 when it is none. */
-static int paste_row(const char *s, size_t n, diag__span *f, char *tod) {
+static int paste_row(const char *s, size_t n, diag__span *f, char *tod, char *status) {
   while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
     n--;
   while (n && s[0] == ' ')
     s++, n--;
   if (n == 0) return 0;
   int ok = memchr(s, '\t', n) ? paste_tabs(s, n, f, tod) : paste_spaces(s, n, f, tod);
-  if (ok) f[P_STATUS] = status_of(f[P_RESULT]);
+  if (ok) f[P_STATUS] = status_of(f[P_RESULT], status);
   return ok;
 }
 
@@ -1007,8 +866,8 @@ static diag__detect paste_detect(const char *head, size_t len, int complete) {
       continue;
     }
     diag__span f[P_COUNT];
-    char tod[PM_TIME_MAX];
-    return paste_row(p, n, f, tod) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+    char tod[PM_TIME_MAX], status[PM_STATUS_MAX];
+    return paste_row(p, n, f, tod, status) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
   }
 }
 
@@ -1016,6 +875,7 @@ typedef struct paste_state {
   diag__layout layout;
   diag__span spans[P_COUNT];
   char tod_buf[PM_TIME_MAX];
+  char status_buf[PM_STATUS_MAX];
 } paste_state;
 
 static diag_status paste_init(void *state, diag__mem *mem) {
@@ -1041,7 +901,7 @@ static diag_status paste_line(void *state, const diag__sink *sink, const diag__l
   if (is_blank_line(line->text, line->len)) return DIAG_OK;
   /* FIELD_COUNT: the anchors (time, PID, operation, result) are not all
    * there, so the line cannot be cut into the row's fields. */
-  if (!paste_row(line->text, line->len, st->spans, st->tod_buf))
+  if (!paste_row(line->text, line->len, st->spans, st->tod_buf, st->status_buf))
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
   diag_record rec;
   rec.format = &diag__format_procmon_paste;
