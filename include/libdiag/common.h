@@ -38,6 +38,28 @@
 #define DIAG_API
 #endif
 
+/**
+ * @def DIAG_DEPRECATED
+ * @brief Marks a public function that will be removed, with what to use instead.
+ *
+ * Written before ::DIAG_API: `DIAG_DEPRECATED("use diag_y()") DIAG_API int
+ * diag_x(void);`. Callers then get a compiler warning naming the
+ * replacement. A deprecated function stays for at least one minor release
+ * before it is removed (see docs/api-stability.md). Define
+ * `DIAG_NO_DEPRECATION_WARNINGS` to silence the warnings.
+ * @param msg What to use instead, as a string literal.
+ * @since 0.1.0
+ */
+#if defined(DIAG_NO_DEPRECATION_WARNINGS)
+#define DIAG_DEPRECATED(msg)
+#elif defined(__GNUC__) || defined(__clang__)
+#define DIAG_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#elif defined(_MSC_VER)
+#define DIAG_DEPRECATED(msg) __declspec(deprecated(msg))
+#else
+#define DIAG_DEPRECATED(msg)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -131,6 +131,46 @@ DIAG_API const diag_cause *diag_finding_cause_at(const diag_finding *finding, si
  */
 DIAG_API const char *diag_cause_status_name(diag_cause_status status);
 
+/**
+ * @brief Why a live-finding callback fires.
+ * @since 0.1.0
+ */
+typedef enum diag_finding_event {
+  DIAG_FINDING_NEW = 0,   /**< The finding reached the minimum confidence for the first time. */
+  DIAG_FINDING_UPDATE = 1 /**< An announced finding changed materially (see diag_finding_fn). */
+} diag_finding_event;
+
+/**
+ * @brief Announces a finding as it happens.
+ *
+ * Called at the end of a diag_input_feed(), diag_input_end(),
+ * diag_input_reopen() or diag_session_feed_record() call that changed it:
+ * ::DIAG_FINDING_NEW when the finding first reaches the session's minimum
+ * confidence, ::DIAG_FINDING_UPDATE when an announced finding's confidence
+ * moves by 0.01 or more, a symptom matches for the first time, a cause's
+ * status changes, or its number of matching records has doubled since the
+ * last announcement. The finding's id is stable, so an agent can
+ * de-duplicate alerts on it.
+ * @param finding Valid only during the call.
+ * @param event Why it fires.
+ * @param payload The caller's pointer.
+ */
+typedef void (*diag_finding_fn)(const diag_finding *finding, diag_finding_event event,
+                                void *payload);
+
+/**
+ * @brief Registers the live-finding callback (NULL removes it).
+ *
+ * Findings already announced are not announced again; call it before
+ * feeding to hear about every finding.
+ * @param session The session.
+ * @param fn The callback.
+ * @param payload Passed to it.
+ * @since 0.1.0
+ */
+DIAG_API void diag_session_set_finding_callback(diag_session *session, diag_finding_fn fn,
+                                                void *payload);
+
 /** @brief The id of the rule (symptom or benign rule) that matched. @param match The match. @return
  * Borrowed. @since 0.1.0 */
 DIAG_API const char *diag_match_rule(const diag_match *match);

@@ -228,6 +228,84 @@ DIAG_API diag_status diag_record_field_time(const diag_record *record, size_t in
                                             diag_time *out);
 
 /**
+ * @brief Builds records for a caller that reads evidence itself (opaque).
+ *
+ * An agent that reads events through the Windows Event Log API, or parses a
+ * format of its own, fills a builder with a source and typed fields and feeds
+ * it to a session with diag_session_feed_record(): the knowledge base
+ * matches it exactly as if it had been parsed from text. A builder is reused
+ * record after record: diag_record_builder_clear() keeps its memory.
+ */
+typedef struct diag_record_builder diag_record_builder;
+
+/**
+ * @brief Creates a builder for records of one source.
+ * @param[out] out The builder; NULL on failure.
+ * @param source A source name as KB rules write it (`"windows-event"`, `"w3c"`, ...).
+ * @param allocator Memory hooks, or NULL. Copied.
+ * @param[out] error Optional.
+ * @return ::DIAG_OK, ::DIAG_ENOTFOUND for an unknown source, ::DIAG_EINVAL, ::DIAG_ENOMEM.
+ * @par Thread-safety A builder is used by one thread at a time.
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_record_builder_new(diag_record_builder **out, const char *source,
+                                             const diag_allocator *allocator, diag_error *error);
+
+/** @brief Frees a builder. @param builder The builder, or NULL. @since 0.1.0 */
+DIAG_API void diag_record_builder_free(diag_record_builder *builder);
+
+/**
+ * @brief Forgets the fields and provenance of the record being built, keeping memory.
+ * @param builder The builder.
+ * @since 0.1.0
+ */
+DIAG_API void diag_record_builder_clear(diag_record_builder *builder);
+
+/**
+ * @brief Sets a field to text, written the way the source writes it
+ *   (`"42"`, `"MSExchange OWA"`, `"2148074254"`). Setting a field twice keeps the last value.
+ * @param builder The builder.
+ * @param field A field name of the source (case-insensitive; see docs/kb-schema.md).
+ * @param value The text (copied); need not be NUL-terminated.
+ * @param len Its length.
+ * @param[out] error Optional.
+ * @return ::DIAG_OK; ::DIAG_ENOTFOUND for a name the source does not have
+ *   (with a suggestion when one is close); ::DIAG_EINVAL; ::DIAG_ENOMEM.
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_record_builder_set(diag_record_builder *builder, const char *field,
+                                             const char *value, size_t len, diag_error *error);
+
+/**
+ * @brief Sets a numeric field (written in decimal).
+ * @param builder The builder.
+ * @param field The field name.
+ * @param value The value.
+ * @param[out] error Optional.
+ * @return As diag_record_builder_set().
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_record_builder_set_int(diag_record_builder *builder, const char *field,
+                                                 int64_t value, diag_error *error);
+
+/**
+ * @brief Says where the record came from, for its evidence.
+ * @param builder The builder.
+ * @param input The input name evidence cites (e.g. `"Application"`); copied. NULL keeps the
+ * default, the source name.
+ * @param line The line (or event record id) evidence cites; 0 for none.
+ * @param text The text evidence shows (e.g. the rendered event); copied; NULL for none.
+ * @param len Its length.
+ * @param[out] error Optional.
+ * @return ::DIAG_OK or ::DIAG_ENOMEM.
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_record_builder_set_provenance(diag_record_builder *builder,
+                                                        const char *input, uint64_t line,
+                                                        const char *text, size_t len,
+                                                        diag_error *error);
+
+/**
  * @brief Number of entries in the format table (supported and recognised-only).
  * @return The count.
  * @par Thread-safety Safe from any thread.

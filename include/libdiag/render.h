@@ -14,6 +14,7 @@
 #define LIBDIAG_RENDER_H
 
 #include "common.h"
+#include "finding.h"
 #include "session.h"
 
 #ifdef __cplusplus
@@ -50,6 +51,21 @@ typedef int (*diag_write_fn)(const char *data, size_t len, void *payload);
  */
 DIAG_API diag_status diag_render_json(diag_session *session, unsigned flags, diag_write_fn write,
                                       void *payload, diag_error *error);
+
+/**
+ * @brief Writes one finding as the JSON object the document's `findings`
+ *   array holds (the agent's one-line-per-finding output uses it).
+ * @param finding The finding (for instance the one a ::diag_finding_fn receives).
+ * @param flags `DIAG_RENDER_*` flags.
+ * @param write Receives the output, in pieces.
+ * @param payload Passed to @p write.
+ * @param[out] error Optional.
+ * @return As diag_render_json().
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_render_finding_json(const diag_finding *finding, unsigned flags,
+                                              diag_write_fn write, void *payload,
+                                              diag_error *error);
 
 /**
  * @brief Writes the session's diagnosis as text for people: for each finding

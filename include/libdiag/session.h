@@ -266,6 +266,35 @@ DIAG_API diag_status diag_input_feed(diag_input *input, const void *data, size_t
  */
 DIAG_API diag_status diag_input_end(diag_input *input, diag_error *error);
 
+/**
+ * @brief Starts an input over on a new file of the same name, such as a log
+ *   that was rotated.
+ *
+ * The partial last line of the old file is processed first (as by
+ * diag_input_end()); then line numbers restart at 1, the format is detected
+ * afresh (or stays forced) and header state is forgotten. The session's
+ * matches and findings are kept, and the input's statistics keep counting.
+ * @param input The input (ended or not).
+ * @param[out] error Optional.
+ * @return ::DIAG_OK, or what ending the old file returned.
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_input_reopen(diag_input *input, diag_error *error);
+
+/**
+ * @brief Feeds a record the caller built, as if a parser had read it.
+ *
+ * The record counts under an input named after its provenance (see
+ * diag_record_builder_set_provenance()), created on first use.
+ * @param session The session.
+ * @param record The builder holding the record; it is not changed.
+ * @param[out] error Optional.
+ * @return ::DIAG_OK, ::DIAG_EINVAL, ::DIAG_ENOMEM, ::DIAG_ELIMIT or ::DIAG_ECALLBACK.
+ * @since 0.1.0
+ */
+DIAG_API diag_status diag_session_feed_record(diag_session *session,
+                                              const diag_record_builder *record, diag_error *error);
+
 /** @brief Number of inputs opened on the session. @param session The session. @return The count.
  * @since 0.1.0 */
 DIAG_API size_t diag_session_input_count(const diag_session *session);

@@ -303,7 +303,7 @@ DIAG_API diag_status diag_code_parse(const char *text, size_t len, uint32_t *val
   reading readings[2];
   size_t count;
   diag_status st = read_spelling(text, len, 0, readings, &count, NULL);
-  if (st != DIAG_OK) return DIAG_EINVAL;
+  if (st != DIAG_OK || count == 0) return DIAG_EINVAL;
   *value = readings[0].value;
   return DIAG_OK;
 }

@@ -31,6 +31,7 @@ diag_status diag__error_vat(diag_error *err, diag_status status, const diag__whe
   memset(&e, 0, sizeof e);
   e.size = sizeof e;
   e.status = status;
+  /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): false positive, callers va_start ap */
   vsnprintf(e.message, sizeof e.message, fmt, ap);
   if (where) {
     diag__strlcpy(e.input, where->input, sizeof e.input);

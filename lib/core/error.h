@@ -6,7 +6,11 @@
 #include <stdarg.h>
 #include <libdiag/common.h>
 
-#if defined(__GNUC__)
+#if defined(__GNUC__) && defined(__MINGW_PRINTF_FORMAT)
+/* mingw-w64: the archetype of the printf it uses (C99 with
+ * __USE_MINGW_ANSI_STDIO, which the Windows build defines for %zu). */
+#define DIAG__PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define DIAG__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define DIAG__PRINTF(f, a)

@@ -152,7 +152,7 @@ size_t diag__format_double(double v, int digits, char *buf, size_t cap) {
   while (len)
     buf[out++] = tmp[--len];
   if (fp) {
-    char frac[16];
+    char frac[16] = {0}; /* digits >= 1 whenever fp != 0; initialised for the analysers */
     for (int i = digits - 1; i >= 0; i--) {
       frac[i] = (char)('0' + fp % 10);
       fp /= 10;

@@ -659,7 +659,7 @@ static const char *const resolution_keys[] = {"id", "title", "steps", "commands"
 static const char *const tests_keys[] = {"header", "positive", "negative"};
 static const char *const top_keys[] = {"schema", "problems"};
 
-#define COUNT(a) (sizeof a / sizeof a[0])
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static void load_source(loader *L, diag__rule *r, const diag__ynode *v) {
   size_t old = push_key(L, "source");

@@ -101,5 +101,6 @@ int diag__regex_match(const diag__regex *re, diag__regex_scratch *s, const char 
   int rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, 0, 0, s->data, s->ctx);
   if (rc >= 0) return 1; /* 0: matched, ovector too small for the groups */
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
-  return -1; /* match or depth limit, or no memory for the backtracking */
+  if (rc == PCRE2_ERROR_NOMEMORY) return -2; /* no memory for the backtracking */
+  return -1;                                 /* match or depth limit */
 }

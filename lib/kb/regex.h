@@ -23,7 +23,8 @@ void diag__regex_scratch_free(diag__regex_scratch *scratch);
 void diag__regex_scratch_set_steps(diag__regex_scratch *scratch, uint64_t steps);
 
 /* 1 when the regex matches somewhere in text, 0 when not, -1 when the
- * match limit stopped it (the caller counts that and treats it as no match). */
+ * match limit stopped it (the caller counts that and treats it as no match),
+ * -2 when PCRE2 could not allocate its backtracking frames (an error). */
 int diag__regex_match(const diag__regex *re, diag__regex_scratch *scratch, const char *text,
                       size_t len);
 

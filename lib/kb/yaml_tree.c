@@ -572,7 +572,8 @@ diag_status diag__ytree_parse(diag__mem *mem, const char *name, const char *text
   b.name = name;
   b.on_error = on_error;
   b.ctx = ctx;
-  b.cur.buf = (const unsigned char *)text;
+  if (!text) len = 0; /* the cursor and libyaml both read "" then */
+  b.cur.buf = (const unsigned char *)(text ? text : "");
   b.cur.len = len;
   if (len > DIAG_KB_MAX_BYTES) {
     pos p = {0, 0, 0};

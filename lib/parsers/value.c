@@ -145,7 +145,7 @@ static int parse_ipv6(const char *s, size_t len, uint8_t *bytes) {
       i = len;
       break;
     }
-    if (n >= 16 || !hex_group(s, len, &i, &v)) return 0;
+    if (n > 14 || !hex_group(s, len, &i, &v)) return 0; /* room for two more bytes */
     b[n++] = (uint8_t)(v >> 8);
     b[n++] = (uint8_t)v;
     if (i == len) break;

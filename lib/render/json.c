@@ -338,3 +338,19 @@ DIAG_API diag_status diag_render_json(diag_session *s, unsigned flags, diag_writ
     return diag__error(error, DIAG_EIO, "writing the JSON output failed");
   return DIAG_OK;
 }
+
+DIAG_API diag_status diag_render_finding_json(const diag_finding *f, unsigned flags,
+                                              diag_write_fn write, void *payload,
+                                              diag_error *error) {
+  if (!f || !write)
+    return diag__error(error, DIAG_EINVAL,
+                       "diag_render_finding_json: finding and write are required");
+  json j;
+  diag__writer_init(&j.w, write, payload);
+  j.compact = (flags & DIAG_RENDER_COMPACT) != 0;
+  finding(&j, 0, f);
+  diag__put(&j.w, "\n", 1);
+  if (diag__writer_finish(&j.w) != DIAG_OK)
+    return diag__error(error, DIAG_EIO, "writing the JSON output failed");
+  return DIAG_OK;
+}

@@ -1,6 +1,7 @@
 /* Findings: which problems the matched symptoms add up to, how sure, and
  * in which order. Computed on demand from the match counters, so feeding
  * stays cheap and reading is deterministic. */
+#include <math.h>
 #include <string.h>
 
 #include "session_internal.h"
@@ -96,6 +97,57 @@ void diag__session_refresh(struct diag_session *s) {
   for (size_t i = 0; i < kb->nbenign; i++)
     if (s->benign_matches[i].count) s->benign_order[s->nbenign_matched++] = &s->benign_matches[i];
   s->dirty = 0;
+}
+
+/* The cause statuses packed 2 bits each, to notice any change. */
+static uint64_t cause_signature(const struct diag_finding *f) {
+  uint64_t sig = 0;
+  for (size_t c = 0; c < f->problem->ncauses && c < 32; c++)
+    sig |= (uint64_t)f->cause_status[c] << (2 * c);
+  return sig;
+}
+
+static uint64_t match_total(const struct diag_finding *f) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < f->nsymptoms; i++)
+    n += f->symptoms[i]->count;
+  return n;
+}
+
+/* "Materially": new, or confidence moved by 0.01, or another symptom or a
+ * cause status changed, or the matching records doubled — so a busy log
+ * does not announce every line, yet nothing that changes the diagnosis is
+ * held back. */
+void diag__session_announce(struct diag_session *s) {
+  if (!s->on_finding || !s->kb) return;
+  diag__session_refresh(s);
+  for (size_t i = 0; i < s->nfindings; i++) {
+    struct diag_finding *f = (struct diag_finding *)s->order[i];
+    if (!f->conclusive) continue;
+    uint64_t total = match_total(f);
+    uint64_t causes = cause_signature(f);
+    diag_finding_event event = DIAG_FINDING_UPDATE;
+    if (!f->announced) {
+      event = DIAG_FINDING_NEW;
+    } else if (!(fabs(f->confidence - f->announced_confidence) >= 0.01 ||
+                 f->nsymptoms != f->announced_symptoms || causes != f->announced_causes ||
+                 total >= 2 * f->announced_count)) {
+      continue;
+    }
+    f->announced = 1;
+    f->announced_confidence = f->confidence;
+    f->announced_symptoms = f->nsymptoms;
+    f->announced_count = total;
+    f->announced_causes = causes;
+    s->on_finding(f, event, s->on_finding_payload);
+  }
+}
+
+DIAG_API void diag_session_set_finding_callback(diag_session *s, diag_finding_fn fn,
+                                                void *payload) {
+  if (!s) return;
+  s->on_finding = fn;
+  s->on_finding_payload = payload;
 }
 
 DIAG_API size_t diag_session_finding_count(diag_session *s) {

@@ -123,6 +123,7 @@ DIAG_API diag_status diag_input_open(diag_input **out, diag_session *s, const ch
   in->sink.input_name = in->name;
   in->sink.record = on_record;
   in->sink.unparsed = on_unparsed;
+  in->forced = forced;
   if (forced && (st = start_parser(in, forced, err)) != DIAG_OK) {
     diag__free(&s->mem, in->slot_columns);
     diag__free(&s->mem, in->name);
@@ -181,7 +182,10 @@ static diag_status detect(struct diag_input *in, int complete, int at_end, diag_
   if (len >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF))) {
     /* Detectors read UTF-8: give them the transcoded head. */
     diag_status st = utf16_head(head + 2, len - 2, head[0] == 0xFE, &utf8);
-    if (st != DIAG_OK) return diag__error(err, st, "%s: out of memory", in->name);
+    if (st != DIAG_OK) {
+      diag__buf_fini(&utf8);
+      return diag__error(err, st, "%s: out of memory", in->name);
+    }
     text = utf8.data ? utf8.data : "";
     text_len = utf8.len;
   } else if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
@@ -223,10 +227,7 @@ static diag_status detect(struct diag_input *in, int complete, int at_end, diag_
   return st;
 }
 
-DIAG_API diag_status diag_input_feed(diag_input *in, const void *data, size_t len,
-                                     diag_error *err) {
-  if (!in || (!data && len))
-    return diag__error(err, DIAG_EINVAL, "diag_input_feed: input and data are required");
+static diag_status feed(struct diag_input *in, const void *data, size_t len, diag_error *err) {
   switch (in->state) {
   case DIAG__INPUT_ENDED:
     return diag__error(err, DIAG_ESTATE, "input \"%s\" was already ended", in->name);
@@ -244,8 +245,7 @@ DIAG_API diag_status diag_input_feed(diag_input *in, const void *data, size_t le
   return feed_parser(in, (const char *)data + take, len - take, err);
 }
 
-DIAG_API diag_status diag_input_end(diag_input *in, diag_error *err) {
-  if (!in) return diag__error(err, DIAG_EINVAL, "diag_input_end: input is NULL");
+static diag_status end(struct diag_input *in, diag_error *err) {
   diag_status st = DIAG_OK;
   switch (in->state) {
   case DIAG__INPUT_ENDED:
@@ -266,12 +266,61 @@ DIAG_API diag_status diag_input_end(diag_input *in, diag_error *err) {
   return DIAG_OK;
 }
 
+DIAG_API diag_status diag_input_feed(diag_input *in, const void *data, size_t len,
+                                     diag_error *err) {
+  if (!in || (!data && len))
+    return diag__error(err, DIAG_EINVAL, "diag_input_feed: input and data are required");
+  diag_status st = feed(in, data, len, err);
+  diag__session_announce(in->session);
+  return st;
+}
+
+DIAG_API diag_status diag_input_end(diag_input *in, diag_error *err) {
+  if (!in) return diag__error(err, DIAG_EINVAL, "diag_input_end: input is NULL");
+  diag_status st = end(in, err);
+  diag__session_announce(in->session);
+  return st;
+}
+
+/* Forgets the parser, reader and detection state, for a new file. */
+static void reset_for_new_file(struct diag_input *in) {
+  diag__mem *mem = &in->session->mem;
+  if (in->parser_state && in->format && in->format->fini) in->format->fini(in->parser_state, mem);
+  diag__free(mem, in->parser_state);
+  in->parser_state = NULL;
+  in->lines_before += in->reader.lines;
+  diag__reader_fini(&in->reader);
+  diag__reader_init(&in->reader, mem, (size_t)in->session->limits[DIAG_LIMIT_LINE_BYTES]);
+  diag__buf_fini(&in->head);
+  in->format = NULL;
+  in->slot_layout_id = 0;
+  in->has_error = 0;
+  diag_error_init(&in->error);
+  in->state = DIAG__INPUT_DETECTING;
+}
+
+DIAG_API diag_status diag_input_reopen(diag_input *in, diag_error *err) {
+  if (!in) return diag__error(err, DIAG_EINVAL, "diag_input_reopen: input is NULL");
+  diag_status st = DIAG_OK;
+  if (in->state == DIAG__INPUT_DETECTING || in->state == DIAG__INPUT_PARSING) st = end(in, err);
+  reset_for_new_file(in);
+  if (in->forced) {
+    diag_status s2 = start_parser(in, in->forced, err);
+    if (st == DIAG_OK) st = s2;
+  }
+  diag__session_announce(in->session);
+  return st;
+}
+
 DIAG_API const char *diag_input_name(const diag_input *in) { return in ? in->name : NULL; }
 DIAG_API const char *diag_input_format(const diag_input *in) {
+  if (in && in->built) return in->built->name; /* records built by the caller */
   return in && in->format ? in->format->name : NULL;
 }
 DIAG_API uint64_t diag_input_bytes(const diag_input *in) { return in ? in->bytes : 0; }
-DIAG_API uint64_t diag_input_lines(const diag_input *in) { return in ? in->reader.lines : 0; }
+DIAG_API uint64_t diag_input_lines(const diag_input *in) {
+  return in ? in->lines_before + in->reader.lines : 0;
+}
 DIAG_API uint64_t diag_input_records(const diag_input *in) { return in ? in->records : 0; }
 DIAG_API uint64_t diag_input_unparsed(const diag_input *in) { return in ? in->unparsed : 0; }
 

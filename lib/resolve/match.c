@@ -114,7 +114,8 @@ static int value_holds(struct diag_session *s, const diag__pred *p, const diag__
   case DIAG__OP_GLOB: return diag__glob_match(p->str, p->str_len, f->ptr, f->len);
   case DIAG__OP_REGEX: {
     int m = diag__regex_match(p->regex, s->regex, f->ptr, f->len);
-    if (m < 0) s->hits[DIAG_LIMIT_REGEX_STEPS]++;
+    if (m == -2 && s->match_failure == DIAG_OK) s->match_failure = diag__mem_failure(&s->mem);
+    if (m == -1) s->hits[DIAG_LIMIT_REGEX_STEPS]++;
     return m > 0;
   }
   case DIAG__OP_EXISTS: return p->num != 0;
@@ -200,7 +201,7 @@ static diag_status record_match(struct diag_session *s, struct diag_input *in, s
   return DIAG_OK;
 }
 
-diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
+static diag_status match_record(struct diag_session *s, struct diag_input *in,
                                 const diag_record *rec) {
   const diag_kb *kb = s->kb;
   const diag__source_rules *rules = &kb->by_source[in->source_index];
@@ -226,4 +227,15 @@ diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
     if (st != DIAG_OK) return st;
   }
   return DIAG_OK;
+}
+
+diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
+                                const diag_record *rec) {
+  diag_status st = match_record(s, in, rec);
+  /* A regex that could not run is an error, never a silent non-match. */
+  if (s->match_failure != DIAG_OK) {
+    st = s->match_failure;
+    s->match_failure = DIAG_OK;
+  }
+  return st;
 }

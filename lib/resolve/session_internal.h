@@ -36,7 +36,13 @@ struct diag_finding {
   const struct diag_match **symptoms; /* the matched ones, in KB order */
   size_t nsymptoms;
   diag_cause_status *cause_status; /* problem->ncauses entries, KB order */
-  size_t *cause_order;             /* ranked indexes into problem->causes */
+  size_t *cause_order;
+      /* ranked indexes into problem->causes */ /* What the live-finding callback last announced. */
+  int announced;
+  double announced_confidence;
+  size_t announced_symptoms;
+  uint64_t announced_count;
+  uint64_t announced_causes; /* cause statuses, 2 bits each */
 };
 
 typedef enum diag__input_state {
@@ -55,6 +61,8 @@ struct diag_input {
   struct diag_session *session;
   char *name;
   diag__input_state state;
+  const diag__format *forced; /* the format forced at opening, or NULL */
+  const diag__source *built;  /* records of this source are fed by diag_session_feed_record */
   const diag__format *format; /* forced or detected; NULL until known */
   size_t source_index;        /* its source's index in the source table, for the KB index */
   void *parser_state;
@@ -62,6 +70,7 @@ struct diag_input {
   diag__buf head; /* the first bytes, until the format is known */
   diag__sink sink;
   uint64_t bytes;
+  uint64_t lines_before; /* lines of earlier files (diag_input_reopen) */
   uint64_t records;
   uint64_t unparsed;
   uint64_t unparsed_by_reason[DIAG_UNPARSED_REASON_COUNT];
@@ -89,6 +98,8 @@ struct diag_session {
   void *on_record_payload;
   diag_unparsed_fn on_unparsed;
   void *on_unparsed_payload;
+  diag_finding_fn on_finding;
+  void *on_finding_payload;
   struct diag_input **inputs;
   size_t ninputs;
   size_t inputs_cap;
@@ -101,6 +112,7 @@ struct diag_session {
   size_t nbenign_matched;
   int dirty;                  /* findings need recomputing */
   diag__regex_scratch *regex; /* match state for KB regexes; NULL when the KB has none */
+  diag_status match_failure;  /* set when a regex ran out of memory mid-match */
 };
 
 /* Matches one parsed record against the KB: benign rules first, then
@@ -110,5 +122,10 @@ diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
 
 /* Recomputes findings and benign order if anything changed (findings.c). */
 void diag__session_refresh(struct diag_session *s);
+
+/* Calls the live-finding callback for findings that are new or changed
+ * materially since they were last announced (findings.c). Called at the end
+ * of every public call that feeds the session. */
+void diag__session_announce(struct diag_session *s);
 
 #endif
