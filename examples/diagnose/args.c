@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include "common/options.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,38 +31,6 @@ void print_usage(void) {
         stdout);
 }
 
-/* Parses a confidence in [0, 1] with '.' as separator whatever the locale. */
-static int parse_confidence(const char *s, double *out) {
-  double v = 0, scale = 1;
-  int digits = 0, dot = 0;
-  for (const char *p = s; *p; p++) {
-    if (*p == '.' && !dot) {
-      dot = 1;
-    } else if (*p >= '0' && *p <= '9') {
-      if (dot) {
-        scale /= 10;
-        v += (*p - '0') * scale;
-      } else {
-        v = v * 10 + (*p - '0');
-      }
-      digits++;
-    } else {
-      return 0;
-    }
-  }
-  if (!digits || v > 1.0) return 0;
-  *out = v;
-  return 1;
-}
-
-static int push(const char ***array, size_t *n, const char *value) {
-  const char **grown = realloc(*array, (*n + 1) * sizeof **array);
-  if (!grown) return 0;
-  grown[(*n)++] = value;
-  *array = grown;
-  return 1;
-}
-
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...) {
   va_list ap;
@@ -87,7 +57,7 @@ int parse_args(int argc, char **argv, options *opts) {
     const char *a = argv[i];
     const char *next = i + 1 < argc ? argv[i + 1] : NULL;
     if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
-      if (!push(&opts->inputs, &opts->ninputs, a)) return usage_error("%s", "out of memory");
+      if (!push_string(&opts->inputs, &opts->ninputs, a)) return usage_error("%s", "out of memory");
       continue;
     }
     if (strcmp(a, "--") == 0) {
@@ -112,7 +82,7 @@ int parse_args(int argc, char **argv, options *opts) {
       if (strcmp(a, "--format") == 0) {
         opts->format = next;
       } else if (strcmp(a, "--kb") == 0) {
-        if (!push(&opts->kb_files, &opts->nkb_files, next))
+        if (!push_string(&opts->kb_files, &opts->nkb_files, next))
           return usage_error("%s", "out of memory");
       } else if (strcmp(a, "--min-confidence") == 0) {
         if (!parse_confidence(next, &opts->min_confidence))

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "args.h"
-#include "files.h"
+#include "common/files.h"
+#include "common/kbload.h"
+#include "common/options.h"
 
 enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_TROUBLE = 2 };
 
@@ -20,34 +22,9 @@ static int write_stdout(const char *data, size_t len, void *payload) {
   return fwrite(data, 1, len, stdout) == len ? 0 : -1;
 }
 
-/* Prints a KB error the way compilers do: file:line:column: path: message. */
-static void print_kb_error(const diag_error *e, void *payload) {
-  (void)payload;
-  fprintf(stderr, "%s", e->input[0] ? e->input : "<kb>");
-  if (e->line)
-    fprintf(stderr, ":%llu:%llu", (unsigned long long)e->line, (unsigned long long)e->column);
-  fprintf(stderr, ": error: ");
-  if (e->key_path[0]) fprintf(stderr, "%s: ", e->key_path);
-  fprintf(stderr, "%s", e->message);
-  if (e->suggestion[0]) fprintf(stderr, " (%s)", e->suggestion);
-  fputc('\n', stderr);
-}
-
 /* Builds the KB from the options; prints every error. */
-static diag_kb *load_kb(const options *opts, int *ok) {
-  diag_error err = DIAG_ERROR_INIT;
-  diag_kb *kb;
-  if (diag_kb_new(&kb, opts->no_builtin ? DIAG_KB_NO_BUILTIN : 0, NULL, &err) < 0) {
-    print_kb_error(&err, NULL);
-    *ok = 0;
-    return NULL;
-  }
-  for (size_t i = 0; i < opts->nkb_files; i++) {
-    diag_status st = diag_kb_add_file(kb, opts->kb_files[i], print_kb_error, NULL, &err);
-    if (st == DIAG_EIO || st == DIAG_ENOMEM) print_kb_error(&err, NULL);
-    if (st < 0) *ok = 0;
-  }
-  return kb;
+static diag_kb *load_options_kb(const options *opts, int *ok) {
+  return load_kb(opts->no_builtin, opts->kb_files, opts->nkb_files, print_kb_error, NULL, ok);
 }
 
 static int list_formats(void) {
@@ -63,7 +40,7 @@ static int list_formats(void) {
 
 static int list_problems(const options *opts) {
   int ok = 1;
-  diag_kb *kb = load_kb(opts, &ok);
+  diag_kb *kb = load_options_kb(opts, &ok);
   if (!kb) return EXIT_TROUBLE;
   for (size_t i = 0; i < diag_kb_problem_count(kb); i++) {
     const diag_problem *p = diag_kb_problem_at(kb, i);
@@ -129,7 +106,7 @@ static int decode(const char *code) {
 
 static int diagnose(const options *opts) {
   int ok = 1;
-  diag_kb *kb = load_kb(opts, &ok);
+  diag_kb *kb = load_options_kb(opts, &ok);
   if (!kb) return EXIT_TROUBLE;
   diag_error err = DIAG_ERROR_INIT;
   diag_session *s;
@@ -140,7 +117,7 @@ static int diagnose(const options *opts) {
   }
   diag_session_set_min_confidence(s, opts->min_confidence);
   for (size_t i = 0; i < opts->ninputs; i++) {
-    int r = feed_path(s, opts->inputs[i], opts->format);
+    int r = feed_path(s, opts->inputs[i], opts->format, print_problem, "diagnose");
     if (r <= 0) ok = 0;
     if (r < 0) break;
   }
@@ -166,10 +143,7 @@ int main(int argc, char **argv) {
     return EXIT_TROUBLE;
   }
   if (opts.format) {
-    int known = 0;
-    for (size_t i = 0; i < diag_format_count(); i++)
-      known |= strcmp(diag_format_name(i), opts.format) == 0 && diag_format_is_supported(i);
-    if (!known) {
+    if (!format_is_supported(opts.format)) {
       fprintf(stderr, "diagnose: unknown or unsupported format \"%s\" (see --list-formats)\n",
               opts.format);
       free_args(&opts);

@@ -9,12 +9,32 @@
 
 #define CHUNK (256 * 1024)
 
+void print_problem(const char *path, const char *message, void *payload) {
+  fprintf(stderr, "%s: %s: %s\n", payload ? (const char *)payload : "libdiag", path, message);
+}
+
+typedef struct reporter {
+  problem_fn fn;
+  void *payload;
+} reporter;
+
+static void say(const reporter *r, const char *path, const char *message) {
+  r->fn(path, message, r->payload);
+}
+
+static void say_errno(const reporter *r, const char *path, const char *what, int errnum) {
+  char message[512];
+  snprintf(message, sizeof message, "%s: %s", what, strerror(errnum));
+  say(r, path, message);
+}
+
 /* Feeds one open stream; returns as feed_path. */
-static int feed_stream(diag_session *session, FILE *f, const char *name, const char *format) {
+static int feed_stream(diag_session *session, FILE *f, const char *name, const char *format,
+                       const reporter *r) {
   diag_error err = DIAG_ERROR_INIT;
   diag_input *in;
   if (diag_input_open(&in, session, name, format, &err) < 0) {
-    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    say(r, name, err.message);
     return err.status == DIAG_ENOMEM ? -1 : 0;
   }
   static char buf[CHUNK];
@@ -23,29 +43,30 @@ static int feed_stream(diag_session *session, FILE *f, const char *name, const c
   while (st == DIAG_OK && (n = fread(buf, 1, sizeof buf, f)) > 0)
     st = diag_input_feed(in, buf, n, &err);
   if (st == DIAG_OK && ferror(f)) {
-    fprintf(stderr, "diagnose: %s: read error: %s\n", name, strerror(errno));
+    say_errno(r, name, "read error", errno);
     diag_input_end(in, NULL);
     return 0;
   }
   if (st == DIAG_OK) st = diag_input_end(in, &err);
   if (st == DIAG_EUNSUPPORTED) {
-    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    say(r, name, err.message);
     return 0;
   }
   if (st != DIAG_OK) {
-    fprintf(stderr, "diagnose: %s: %s\n", name, err.message);
+    say(r, name, err.message);
     return st == DIAG_ENOMEM || st == DIAG_ELIMIT ? -1 : 0;
   }
   return 1;
 }
 
-static int feed_file(diag_session *session, const char *path, const char *format) {
+static int feed_file(diag_session *session, const char *path, const char *format,
+                     const reporter *r) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    fprintf(stderr, "diagnose: %s: cannot open: %s\n", path, strerror(errno));
+    say_errno(r, path, "cannot open", errno);
     return 0;
   }
-  int ok = feed_stream(session, f, path, format);
+  int ok = feed_stream(session, f, path, format, r);
   fclose(f);
   return ok;
 }
@@ -54,10 +75,11 @@ static int by_name(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int feed_folder(diag_session *session, const char *path, const char *format) {
+static int feed_folder(diag_session *session, const char *path, const char *format,
+                       const reporter *r) {
   DIR *dir = opendir(path);
   if (!dir) {
-    fprintf(stderr, "diagnose: %s: cannot open folder: %s\n", path, strerror(errno));
+    say_errno(r, path, "cannot open folder", errno);
     return 0;
   }
   char **names = NULL;
@@ -84,8 +106,8 @@ static int feed_folder(diag_session *session, const char *path, const char *form
   for (size_t i = 0; i < n; i++) {
     struct stat st;
     if (ok >= 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {
-      int r = feed_file(session, names[i], format);
-      if (r < ok) ok = r;
+      int res = feed_file(session, names[i], format, r);
+      if (res < ok) ok = res;
     }
     free(names[i]);
   }
@@ -93,13 +115,15 @@ static int feed_folder(diag_session *session, const char *path, const char *form
   return ok;
 }
 
-int feed_path(diag_session *session, const char *path, const char *format) {
-  if (strcmp(path, "-") == 0) return feed_stream(session, stdin, "-", format);
+int feed_path(diag_session *session, const char *path, const char *format, problem_fn report,
+              void *payload) {
+  reporter r = {report ? report : print_problem, payload};
+  if (strcmp(path, "-") == 0) return feed_stream(session, stdin, "-", format, &r);
   struct stat st;
   if (stat(path, &st) != 0) {
-    fprintf(stderr, "diagnose: %s: cannot open: %s\n", path, strerror(errno));
+    say_errno(&r, path, "cannot open", errno);
     return 0;
   }
-  if (S_ISDIR(st.st_mode)) return feed_folder(session, path, format);
-  return feed_file(session, path, format);
+  if (S_ISDIR(st.st_mode)) return feed_folder(session, path, format, &r);
+  return feed_file(session, path, format, &r);
 }
