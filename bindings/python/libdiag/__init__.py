@@ -47,9 +47,9 @@ from .features import FEATURES, has_feature
 from .findings import CauseStatus, CauseVerdict, Evidence, Finding, Match
 from .kb import Cause, KbTestReport, KbTestResult, KnowledgeBase, Problem, Product, Resolution
 from .parsing import RecordStream, parse
-from .records import Field, FieldType, Format, Record, RecordView, formats
-from .session import (Input, Limit, Session, UnparsedLine, UnparsedReason, UnparsedSample,
-                      limit_name, unparsed_reason_name)
+from .records import Field, FieldType, Format, Record, RecordBuilder, RecordView, formats
+from .session import (FindingEvent, Input, Limit, Session, UnparsedLine, UnparsedReason,
+                      UnparsedSample, limit_name, unparsed_reason_name)
 
 __all__ = [
     "__version__", "version_info", "library_version", "library_version_info", "library_path",
@@ -59,9 +59,10 @@ __all__ = [
     "status_name",
     "decode", "parse_code", "Code", "CodeMeaning",
     "formats", "Format", "FieldType", "Field", "Record", "RecordView", "parse", "RecordStream",
+    "RecordBuilder",
     "KnowledgeBase", "Problem", "Product", "Resolution", "Cause", "KbTestResult", "KbTestReport",
     "Session", "Input", "Limit", "UnparsedReason", "UnparsedSample", "UnparsedLine",
-    "limit_name", "unparsed_reason_name",
+    "limit_name", "unparsed_reason_name", "FindingEvent",
     "Finding", "Match", "Evidence", "CauseStatus", "CauseVerdict",
     "Allocator", "CountingAllocator",
     "FEATURES", "has_feature",
@@ -84,7 +85,8 @@ def library_path() -> str:
 
 
 def live_handles() -> int:
-    """How many knowledge bases and sessions are open: 0 once everything is closed."""
+    """How many knowledge bases, sessions and record builders are open: 0 once everything
+    is closed."""
     return _ffi.live_handles()
 
 
@@ -93,11 +95,12 @@ def load_library(path: Union[str, "os.PathLike[str]"]) -> None:
 
     Raises :class:`LibraryError` when it cannot be loaded or has a version
     this binding does not support, and :class:`StateError` while knowledge
-    bases or sessions of the library loaded before are open.
+    bases, sessions or record builders of the library loaded before are open.
     """
     if _ffi.live_handles():
-        raise StateError(f"{_ffi.live_handles()} knowledge base(s) or session(s) of "
-                         f"{_ffi.current()} are open: close them before loading another library")
+        raise StateError(f"{_ffi.live_handles()} knowledge base(s), session(s) or record "
+                         f"builder(s) of {_ffi.current()} are open: close them before loading "
+                         f"another library")
     _ffi.load(path)
 
 

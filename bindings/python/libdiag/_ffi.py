@@ -135,6 +135,12 @@ RECORD_FN = CFUNCTYPE(c_int, c_void_p, c_void_p)
 UNPARSED_FN = CFUNCTYPE(c_int, c_void_p, c_uint64, c_uint64, c_int, POINTER(c_char), c_size_t,
                         c_void_p)
 
+# --- finding.h --------------------------------------------------------------
+
+DIAG_FINDING_NEW = 0
+DIAG_FINDING_UPDATE = 1
+FINDING_FN = CFUNCTYPE(None, c_void_p, c_int, c_void_p)
+
 # --- render.h ---------------------------------------------------------------
 
 DIAG_RENDER_COMPACT = 0x1
@@ -178,6 +184,14 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_format_name": (c_char_p, [c_size_t]),
     "diag_format_description": (c_char_p, [c_size_t]),
     "diag_format_is_supported": (c_int, [c_size_t]),
+    "diag_record_builder_new": (_STATUS, [POINTER(c_void_p), c_char_p, POINTER(DiagAllocator),
+                                          _ERR]),
+    "diag_record_builder_free": (None, [_P]),
+    "diag_record_builder_clear": (None, [_P]),
+    "diag_record_builder_set": (_STATUS, [_P, c_char_p, c_char_p, c_size_t, _ERR]),
+    "diag_record_builder_set_int": (_STATUS, [_P, c_char_p, c_int64, _ERR]),
+    "diag_record_builder_set_provenance": (_STATUS, [_P, c_char_p, c_uint64, c_char_p, c_size_t,
+                                                     _ERR]),
     # kb.h
     "diag_kb_new": (_STATUS, [POINTER(c_void_p), c_uint, POINTER(DiagAllocator), _ERR]),
     "diag_kb_free": (None, [_P]),
@@ -231,6 +245,8 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_input_open": (_STATUS, [POINTER(c_void_p), _P, c_char_p, c_char_p, _ERR]),
     "diag_input_feed": (_STATUS, [_P, c_char_p, c_size_t, _ERR]),
     "diag_input_end": (_STATUS, [_P, _ERR]),
+    "diag_input_reopen": (_STATUS, [_P, _ERR]),
+    "diag_session_feed_record": (_STATUS, [_P, _P, _ERR]),
     "diag_session_input_count": (c_size_t, [_P]),
     "diag_session_input_at": (_P, [_P, c_size_t]),
     "diag_input_name": (c_char_p, [_P]),
@@ -257,6 +273,7 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "diag_finding_cause_count": (c_size_t, [_P]),
     "diag_finding_cause_at": (_P, [_P, c_size_t, POINTER(c_int)]),
     "diag_cause_status_name": (c_char_p, [c_int]),
+    "diag_session_set_finding_callback": (None, [_P, FINDING_FN, c_void_p]),
     "diag_match_rule": (c_char_p, [_P]),
     "diag_match_problem": (_P, [_P]),
     "diag_match_why": (c_char_p, [_P]),
@@ -273,6 +290,7 @@ PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     # render.h
     "diag_render_json": (_STATUS, [_P, c_uint, WRITE_FN, c_void_p, _ERR]),
     "diag_render_text": (_STATUS, [_P, c_uint, WRITE_FN, c_void_p, _ERR]),
+    "diag_render_finding_json": (_STATUS, [_P, c_uint, WRITE_FN, c_void_p, _ERR]),
 }
 """Every function of the C API this binding calls: name -> (restype, argtypes)."""
 
@@ -282,9 +300,19 @@ OPTIONAL = frozenset([
     "diag_cause_ruled_out_by_count", "diag_cause_ruled_out_by_at",
     "diag_cause_resolution_count", "diag_cause_resolution_at", "diag_finding_cause_count",
     "diag_finding_cause_at", "diag_cause_status_name",
+    # live findings
+    "diag_session_set_finding_callback", "diag_render_finding_json",
+    # caller-built records
+    "diag_record_builder_new", "diag_record_builder_free", "diag_record_builder_clear",
+    "diag_record_builder_set", "diag_record_builder_set_int",
+    "diag_record_builder_set_provenance", "diag_session_feed_record",
+    # rotated logs
+    "diag_input_reopen",
 ])
-"""Functions added during the 0.1 series (the differential diagnosis of causes): a
-library built before them still loads, and the binding then reports no causes."""
+"""Functions added during the 0.1 series (the differential diagnosis of causes, live
+finding callbacks, caller-built records, reopening an input): a library built before
+them still loads; the binding then reports no causes, and the features of
+:mod:`libdiag.features` that need the others raise ``NotImplementedError``."""
 
 # --- loading ----------------------------------------------------------------
 
@@ -365,7 +393,8 @@ _live = 0
 
 
 def live_handles() -> int:
-    """How many knowledge bases and sessions are open (created and not yet freed)."""
+    """How many knowledge bases, sessions and record builders are open (created and not
+    yet freed)."""
     return _live
 
 

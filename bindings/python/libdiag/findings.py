@@ -7,18 +7,22 @@ look-alikes (records a knowledge base explains as expected) are
 :class:`Match` objects with a :attr:`Match.why`.
 
 All of these are frozen copies taken from the session when asked for, so
-they stay valid after more input is fed or the session is closed.
+they stay valid after more input is fed or the session is closed. A
+finding's JSON object (:meth:`Finding.to_json`) is rendered by the C
+library while the copy is taken, for the same reason.
 """
 
 from __future__ import annotations
 
 import ctypes
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from . import _ffi
+from .features import require_feature
 from .kb import Cause, KnowledgeBase, Problem, Resolution, causes_supported
+from .render import collect, render_finding_json
 
 __all__ = ["Evidence", "Match", "Finding", "CauseStatus", "CauseVerdict"]
 
@@ -156,6 +160,24 @@ class Finding:
     causes: Tuple[CauseVerdict, ...] = ()
     """The differential: every cause the problem tells apart, ranked (indicated, then
     possible, then ruled out); empty when the cause is undivided."""
+    _json: Optional[Tuple[str, str]] = field(default=None, compare=False, repr=False)
+    # (compact, indented) JSON rendered by the C library while the finding was valid;
+    # None when the library predates diag_render_finding_json.
+
+    def to_json(self, compact: bool = True) -> str:
+        """The finding as the JSON object the document's ``findings`` array holds
+        (``diag_render_finding_json``), on one line unless *compact* is false, without a
+        trailing newline: what an agent prints, one line per finding.
+
+        Rendered by the C library when the finding was copied (also inside a
+        finding callback, while the C finding is valid), so it reflects the
+        finding as of then. Raises ``NotImplementedError`` with a library that
+        predates ``diag_render_finding_json``.
+        """
+        if self._json is None:
+            require_feature("finding_callback")
+            raise NotImplementedError("this finding was copied without its JSON")
+        return self._json[0 if compact else 1]
 
     @property
     def title(self) -> str:
@@ -195,10 +217,15 @@ class Finding:
                     cause, CauseStatus(status.value),
                     tuple(s for s in cause.indicated_by if s in matched),
                     tuple(s for s in cause.ruled_out_by if s in matched)))
+        rendered = None
+        if hasattr(lib, "diag_render_finding_json"):
+            rendered = tuple(
+                collect(lambda w, c=c: render_finding_json(f, w, compact=c)).decode(
+                    "utf-8").rstrip("\n") for c in (True, False))
         return cls(id=_ffi.text(lib.diag_finding_id(f)) or "", problem=kb.problem(problem_ptr),
                    confidence=float(lib.diag_finding_confidence(f)),
                    conclusive=bool(lib.diag_finding_is_conclusive(f)), symptoms=symptoms,
-                   causes=tuple(causes))
+                   causes=tuple(causes), _json=rendered)
 
     def __repr__(self) -> str:
         """``Finding('id', confidence=0.65, conclusive=True, symptoms=1)``."""

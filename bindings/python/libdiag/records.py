@@ -21,6 +21,11 @@ TIME            ``datetime.time`` (UTC-aware when the format says so)
 
 A record's :attr:`Record.time` joins its date and time: an aware UTC
 ``datetime`` when the format gives the zone, a naive one otherwise.
+
+The other way round, a :class:`RecordBuilder` builds a record of a source
+(``"windows-event"``, ``"w3c"``, ...) field by field, for an agent that
+reads evidence itself; :meth:`Session.feed_record` matches it exactly as a
+parsed one.
 """
 
 from __future__ import annotations
@@ -34,11 +39,15 @@ from dataclasses import dataclass
 from typing import Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _ffi
+from ._handle import Owned
+from .allocator import Allocator
 from .codes import Code
 from .errors import NotFound, StateError, check
+from .features import require_feature
 
 __all__ = [
     "FieldType", "Field", "Record", "RecordView", "Format", "formats", "TimeValue", "FieldValue",
+    "RecordBuilder", "BuiltValue",
 ]
 
 TimeValue = Union[_dt.datetime, _dt.date, _dt.time]
@@ -425,3 +434,140 @@ def formats() -> List[Format]:
                    _ffi.text(lib.diag_format_description(i)) or "",
                    bool(lib.diag_format_is_supported(i)))
             for i in range(lib.diag_format_count())]
+
+
+BuiltValue = Union[str, int, bytes]
+"""A value :meth:`RecordBuilder.set` takes: text as the source writes it, or an integer."""
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def _text_arg(value: Union[str, bytes]) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")
+
+
+class RecordBuilder:
+    """Builds records of one source, field by field (``diag_record_builder``).
+
+    For a caller that reads evidence itself (the Windows Event Log API, a
+    format of its own): name the source as knowledge-base rules write it,
+    :meth:`set` its fields, say where the record came from with
+    :meth:`set_provenance`, and give the builder to
+    :meth:`Session.feed_record`; the knowledge base matches it exactly as if
+    it had been parsed. :meth:`clear` it and reuse it for the next record
+    (its memory is kept). A context manager that closes it::
+
+        with libdiag.RecordBuilder("windows-event") as event:
+            event.set("Provider", "MSExchange OWA").set("EventID", 42)
+            event.set_provenance(input="Application", line=104211)
+            session.feed_record(event)
+
+    Raises :class:`~libdiag.NotFound` for an unknown source. A builder is
+    used by one thread at a time; it may feed any number of sessions.
+    """
+
+    def __init__(self, source: str, *, allocator: Optional[Allocator] = None) -> None:
+        """Creates a builder for records of *source* (``diag_record_builder_new``)."""
+        require_feature("record_builder")
+        lib = _ffi.lib()
+        out = ctypes.c_void_p()
+        err = _ffi.new_error()
+        status = lib.diag_record_builder_new(ctypes.byref(out), source.encode("utf-8"),
+                                             allocator.as_parameter() if allocator else None,
+                                             ctypes.byref(err))
+        check(status, err, f"creating a record builder for {source}")
+        self._source = source
+        self._handle = Owned(self, out.value, lib.diag_record_builder_free,
+                             keepalive=(allocator,))
+
+    def _p(self) -> int:
+        ptr = self._handle.ptr
+        if ptr is None:
+            raise StateError("the record builder is closed")
+        return ptr
+
+    @property
+    def source(self) -> str:
+        """The source its records belong to, as given."""
+        return self._source
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has freed the builder."""
+        return self._handle.ptr is None
+
+    def close(self) -> None:
+        """Frees the builder (``diag_record_builder_free``); idempotent."""
+        self._handle.close()
+
+    def __enter__(self) -> "RecordBuilder":
+        """Returns the builder itself."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Closes the builder."""
+        self.close()
+
+    def set(self, field: str, value: BuiltValue) -> "RecordBuilder":
+        """Sets *field* to *value* and returns the builder; setting a field twice keeps the
+        last value.
+
+        A ``str`` (or ``bytes``) is text written the way the source writes it
+        (``"42"``, ``"MSExchange OWA"``, ``"2148074254"``)
+        (``diag_record_builder_set``); an ``int`` is written in decimal
+        (``diag_record_builder_set_int``). Field names are the source's, in
+        any case; a name the source does not have raises
+        :class:`~libdiag.NotFound`, whose ``suggestion`` names a close one.
+        """
+        p = self._p()
+        lib = _ffi.lib()
+        name = field.encode("utf-8")
+        err = _ffi.new_error()
+        if isinstance(value, bool) or not isinstance(value, (str, bytes, int)):
+            raise TypeError(f"field {field}: a value is a str, bytes or int, "
+                            f"not {type(value).__name__}")
+        if isinstance(value, int) and _INT64[0] <= value <= _INT64[1]:
+            status = lib.diag_record_builder_set_int(p, name, int(value), ctypes.byref(err))
+        else:
+            data = str(value).encode("ascii") if isinstance(value, int) else _text_arg(value)
+            status = lib.diag_record_builder_set(p, name, data, len(data), ctypes.byref(err))
+        check(status, err, f"setting {field}")
+        return self
+
+    def update(self, fields: Mapping[str, BuiltValue]) -> "RecordBuilder":
+        """Sets every field of *fields* (see :meth:`set`) and returns the builder."""
+        for name, value in fields.items():
+            self.set(name, value)
+        return self
+
+    def set_provenance(self, input: Optional[str] = None, line: int = 0,
+                       text: Union[str, bytes, None] = None) -> "RecordBuilder":
+        """Says where the record came from, for its evidence
+        (``diag_record_builder_set_provenance``), and returns the builder.
+
+        *input* is the input name evidence cites (e.g. ``"Application"``);
+        None keeps the default, the source name. Records fed with the same
+        input name count under one input of the session. *line* is the line
+        (or event record id) evidence cites, 0 for none. *text* is the text
+        evidence shows (e.g. the rendered event); None shows the fields as
+        ``name=value`` pairs.
+        """
+        if line < 0:
+            check(-1, None, f"line must not be negative, not {line}")
+        data = None if text is None else _text_arg(text)
+        err = _ffi.new_error()
+        status = _ffi.lib().diag_record_builder_set_provenance(
+            self._p(), None if input is None else _text_arg(input), int(line), data,
+            len(data) if data else 0, ctypes.byref(err))
+        check(status, err, "setting the provenance")
+        return self
+
+    def clear(self) -> "RecordBuilder":
+        """Forgets the fields and provenance of the record being built, keeping the memory
+        (``diag_record_builder_clear``); returns the builder."""
+        _ffi.lib().diag_record_builder_clear(self._p())
+        return self
+
+    def __repr__(self) -> str:
+        """``<RecordBuilder 'windows-event'>`` (or ``... closed>``)."""
+        return f"<RecordBuilder {self._source!r}{' closed' if self.closed else ''}>"

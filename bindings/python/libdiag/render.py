@@ -14,13 +14,13 @@ from . import _ffi
 from ._trap import Trap
 from .errors import check
 
-__all__ = ["render_json", "render_text", "Writer"]
+__all__ = ["render_json", "render_text", "render_finding_json", "Writer"]
 
 Writer = Callable[[bytes], Any]
 """A function that receives output bytes (its return value is ignored), e.g. ``stream.write``."""
 
 
-def _render(call: str, session_ptr: int, flags: int, write: Writer) -> None:
+def _render(call: str, ptr: int, flags: int, write: Writer) -> None:
     trap = Trap()
 
     def on_write(data: "ctypes._Pointer[ctypes.c_char]", length: int,
@@ -30,7 +30,7 @@ def _render(call: str, session_ptr: int, flags: int, write: Writer) -> None:
 
     fn = _ffi.WRITE_FN(trap.wrap(on_write, -1))
     err = _ffi.new_error()
-    status = getattr(_ffi.lib(), call)(session_ptr, flags, fn, None, ctypes.byref(err))
+    status = getattr(_ffi.lib(), call)(ptr, flags, fn, None, ctypes.byref(err))
     trap.reraise()  # the writer's own exception, e.g. BrokenPipeError, wins over EIO
     check(status, err, "rendering")
 
@@ -43,6 +43,18 @@ def render_json(session_ptr: int, write: Writer, *, compact: bool = False) -> No
 def render_text(session_ptr: int, write: Writer) -> None:
     """Writes the text report of a ``diag_session *`` to *write* (``diag_render_text``)."""
     _render("diag_render_text", session_ptr, 0, write)
+
+
+def render_finding_json(finding_ptr: int, write: Writer, *, compact: bool = False) -> None:
+    """Writes one ``diag_finding *`` as the JSON object of the document's ``findings`` array,
+    followed by a newline (``diag_render_finding_json``).
+
+    The finding is borrowed from its session: call this only while it is
+    valid, e.g. inside a finding callback. :class:`~libdiag.Finding` objects
+    carry their JSON already (:meth:`~libdiag.Finding.to_json`).
+    """
+    _render("diag_render_finding_json", finding_ptr,
+            _ffi.DIAG_RENDER_COMPACT if compact else 0, write)
 
 
 def collect(render: Callable[[Writer], None]) -> bytes:

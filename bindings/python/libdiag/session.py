@@ -9,21 +9,27 @@ explicitly (an :class:`Input` used as a context manager ends itself).
 A session created without a knowledge base only parses: register a record
 callback (or use :func:`libdiag.parse`) to receive the typed records.
 
-Callbacks run during :meth:`Input.feed` and :meth:`Input.end`. A callback
-that returns a true value stops the feed, which then raises
+Callbacks run during :meth:`Input.feed`, :meth:`Input.end`,
+:meth:`Input.reopen` and :meth:`Session.feed_record`. A record or unparsed
+callback that returns a true value stops the feed, which then raises
 :class:`~libdiag.CallbackError`; a callback that raises stops it too, and
-its own exception propagates once the C call has returned.
+its own exception propagates once the C call has returned. A finding
+callback (``on_finding``) is told about each finding as it reaches the
+minimum confidence ("new") and as it changes materially ("update"); it
+cannot stop the feed, but an exception it raises propagates the same way.
+A callback must not feed the session it is called from.
 
 A session and its inputs must be used by one thread at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import enum
 import os
 from dataclasses import dataclass
-from typing import (IO, Any, Callable, Dict, List, Mapping, Optional, Union)
+from typing import IO, Any, Callable, Dict, Iterator, List, Literal, Mapping, Optional, Union
 
 from . import _ffi
 from ._handle import Owned
@@ -33,12 +39,13 @@ from .errors import ErrorInfo, IoError, StateError, check
 from .features import require_feature
 from .findings import Finding, Match
 from .kb import KnowledgeBase
-from .records import Record, RecordView
+from .records import BuiltValue, Record, RecordBuilder, RecordView
 from .render import Writer, collect, render_json, render_text
 
 __all__ = [
     "Session", "Input", "Limit", "UnparsedReason", "UnparsedSample", "UnparsedLine",
-    "RecordCallback", "UnparsedCallback", "FindingCallback", "Source", "CHUNK_SIZE",
+    "RecordCallback", "UnparsedCallback", "FindingCallback", "FindingEvent", "Source",
+    "CHUNK_SIZE",
     "limit_name", "unparsed_reason_name",
 ]
 
@@ -142,8 +149,14 @@ RecordCallback = Callable[[Record], Any]
 """Receives each parsed record (a :class:`RecordView` with ``copy=False``); true stops."""
 UnparsedCallback = Callable[[UnparsedLine], Any]
 """Receives each line that produced no record; a true return value stops the feed."""
-FindingCallback = Callable[[Finding], Any]
-"""Receives each new or updated finding (needs a later libdiag; see :mod:`libdiag.features`)."""
+FindingEvent = Literal["new", "update"]
+"""Why a finding callback fires (``diag_finding_event``): ``"new"`` when the finding first
+reaches the minimum confidence, ``"update"`` when an announced one changed materially."""
+FindingCallback = Callable[[Finding, FindingEvent], Any]
+"""Receives each new or updated finding, as a copy, and why; its return value is ignored."""
+
+_EVENTS: Dict[int, FindingEvent] = {_ffi.DIAG_FINDING_NEW: "new",
+                                    _ffi.DIAG_FINDING_UPDATE: "update"}
 
 
 def _name_of(source: Source) -> str:
@@ -195,8 +208,8 @@ class Input:
         """
         chunk = data if isinstance(data, bytes) else bytes(data)
         err = _ffi.new_error()
-        status = _ffi.lib().diag_input_feed(self._p(), chunk, len(chunk), ctypes.byref(err))
-        self._session._trap.reraise()
+        with self._session._calling("feed"):
+            status = _ffi.lib().diag_input_feed(self._p(), chunk, len(chunk), ctypes.byref(err))
         check(status, err, f"feeding {self.name}")
 
     def feed_file(self, source: Source, *, chunk_size: int = CHUNK_SIZE) -> None:
@@ -231,14 +244,33 @@ class Input:
         """
         err = _ffi.new_error()
         ptr = self._p()
-        self._ended = True
-        status = _ffi.lib().diag_input_end(ptr, ctypes.byref(err))
-        self._session._trap.reraise()
+        with self._session._calling("end an input"):
+            self._ended = True
+            status = _ffi.lib().diag_input_end(ptr, ctypes.byref(err))
         check(status, err, f"ending {self.name}")
+
+    def reopen(self) -> None:
+        """Starts the input over on a new file of the same name, such as a log that was
+        rotated (``diag_input_reopen``); the input may be ended or not.
+
+        The old file's partial last line is processed first (as by
+        :meth:`end`); then line numbers restart at 1, the format is detected
+        afresh (or stays forced) and header state is forgotten. The session's
+        matches and findings are kept and the input's statistics keep
+        counting. Afterwards the input is fed again and ended as usual. Raises
+        as :meth:`end` would for the old file.
+        """
+        require_feature("input_reopen")
+        err = _ffi.new_error()
+        ptr = self._p()
+        with self._session._calling("reopen an input"):
+            self._ended = False
+            status = _ffi.lib().diag_input_reopen(ptr, ctypes.byref(err))
+        check(status, err, f"reopening {self.name}")
 
     @property
     def ended(self) -> bool:
-        """Whether :meth:`end` was called."""
+        """Whether :meth:`end` was called (and :meth:`reopen` not since)."""
         return self._ended
 
     def __enter__(self) -> "Input":
@@ -353,6 +385,10 @@ class Session:
         self._inputs: Dict[int, Input] = {}
         self._record_thunk: Any = None
         self._unparsed_thunk: Any = None
+        self._finding_thunk: Any = None
+        self._busy = False
+        self._allocator = allocator
+        self._builders: Dict[str, RecordBuilder] = {}
         self._handle = Owned(self, out.value, lib.diag_session_free,
                              on_free=kb._session_closed if kb is not None else None,
                              keepalive=(allocator, kb))
@@ -364,6 +400,8 @@ class Session:
             self.set_record_callback(on_record)
         if on_unparsed is not None:
             self.set_unparsed_callback(on_unparsed)
+        if on_finding is not None:
+            self.set_finding_callback(on_finding)
 
     # -- lifetime ----------------------------------------------------------
 
@@ -381,7 +419,23 @@ class Session:
     def close(self) -> None:
         """Frees the session, its inputs and findings (``diag_session_free``); idempotent."""
         self._handle.close()
-        self._record_thunk = self._unparsed_thunk = None
+        self._record_thunk = self._unparsed_thunk = self._finding_thunk = None
+        for builder in self._builders.values():
+            builder.close()
+        self._builders.clear()
+
+    @contextlib.contextmanager
+    def _calling(self, what: str) -> Iterator[None]:
+        """Brackets a C call that may run callbacks: refuses a call from inside one of them,
+        and re-raises a callback's exception once the C call has returned."""
+        if self._busy:
+            raise StateError(f"cannot {what} of a session from inside one of its callbacks")
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+        self._trap.reraise()
 
     def __enter__(self) -> "Session":
         """Returns the session itself."""
@@ -484,14 +538,44 @@ class Session:
         self._unparsed_thunk = thunk
 
     def set_finding_callback(self, fn: Optional[FindingCallback]) -> None:
-        """Calls *fn* for each new or updated finding while input is fed.
+        """Calls ``fn(finding, event)`` as findings happen (None removes it;
+        ``diag_session_set_finding_callback``).
 
-        Not yet available: libdiag 0.1 has no finding callback, so this raises
-        ``NotImplementedError`` (see :mod:`libdiag.features`). Until then, read
-        :attr:`findings` after each :meth:`Input.feed`.
+        At the end of a :meth:`Input.feed`, :meth:`Input.end`,
+        :meth:`Input.reopen` or :meth:`feed_record` call that changed it, *fn*
+        receives a :class:`~libdiag.Finding` copied while the C finding was
+        valid (so it may be kept, and its :meth:`~libdiag.Finding.to_json` is
+        the line an agent prints) and the :data:`FindingEvent`: ``"new"`` when
+        the finding first reaches the minimum confidence, ``"update"`` when an
+        announced finding's confidence moves by 0.01 or more, a symptom
+        matches for the first time, a cause's status changes, or its matching
+        records have doubled since the last announcement. Its id is stable:
+        de-duplicate alerts on it. Findings already announced are not
+        announced again, so set it before feeding.
+
+        The return value is ignored. An exception raised by *fn* skips the
+        later announcements of that call and propagates from it. Raises
+        ``NotImplementedError`` with a library that predates the callback
+        (see :mod:`libdiag.features`).
         """
-        self._p()
+        p = self._p()
         require_feature("finding_callback")
+        lib = _ffi.lib()
+        if fn is None:
+            lib.diag_session_set_finding_callback(p, _ffi.FINDING_FN(), None)
+            self._finding_thunk = None
+            return
+        kb = self._kb
+
+        def on_finding(finding: int, event: int, _payload: Optional[int]) -> None:
+            if kb is None:  # a parse-only session has no findings
+                return
+            copy = Finding.from_c(finding, kb)  # before fn: the C finding dies with this call
+            fn(copy, _EVENTS.get(event, "update"))
+
+        thunk = _ffi.FINDING_FN(self._trap.wrap(on_finding, None))
+        lib.diag_session_set_finding_callback(p, thunk, None)
+        self._finding_thunk = thunk
 
     # -- inputs ------------------------------------------------------------
 
@@ -545,16 +629,46 @@ class Session:
             inp.feed_file(source, chunk_size=chunk_size)
         return inp
 
-    def feed_record(self, fields: Mapping[str, Any], *, source: str = "w3c",
-                    name: str = "<records>") -> None:
-        """Feeds a record built by the caller, field by field, to the matcher.
+    def feed_record(self, record: RecordBuilder) -> None:
+        """Feeds the record *record* holds, as if a parser had read it
+        (``diag_session_feed_record``); the builder is not changed.
 
-        Not yet available: libdiag 0.1 has no record builder, so this raises
-        ``NotImplementedError`` (see :mod:`libdiag.features`). Until then,
-        write the record as a line of its format and :meth:`feed_bytes` it.
+        The record counts under an input named after its provenance (see
+        :meth:`RecordBuilder.set_provenance`; the source name by default),
+        opened on first use and listed in :attr:`inputs`. Record and finding
+        callbacks run as for :meth:`Input.feed`, and raise the same way.
+        Raises ``NotImplementedError`` with a library that predates
+        caller-built records (see :mod:`libdiag.features`).
+        """
+        p = self._p()
+        require_feature("record_builder")
+        if not isinstance(record, RecordBuilder):
+            raise TypeError(f"feed_record takes a RecordBuilder, not {type(record).__name__}; "
+                            f"feed_fields() takes a mapping")
+        err = _ffi.new_error()
+        with self._calling("feed a record"):
+            status = _ffi.lib().diag_session_feed_record(p, record._p(), ctypes.byref(err))
+        check(status, err, f"feeding a {record.source} record")
+
+    def feed_fields(self, source: str, fields: Mapping[str, BuiltValue], *,
+                    input: Optional[str] = None, line: int = 0,
+                    text: Union[str, bytes, None] = None) -> None:
+        """Builds a record of *source* from *fields* and feeds it (see :meth:`feed_record`).
+
+        *input*, *line* and *text* are its provenance
+        (:meth:`RecordBuilder.set_provenance`). The session keeps one builder
+        per source for these calls, so a stream of records allocates little.
+        Raises :class:`~libdiag.NotFound` for an unknown source or field.
         """
         self._p()
         require_feature("record_builder")
+        builder = self._builders.get(source)
+        if builder is None:
+            builder = RecordBuilder(source, allocator=self._allocator)
+            self._builders[source] = builder
+        builder.clear().update(fields)
+        builder.set_provenance(input, line, text)
+        self.feed_record(builder)
 
     @property
     def inputs(self) -> List[Input]:

@@ -26,9 +26,36 @@ def header_text() -> str:
     return "\n".join(h.read_text(encoding="utf-8") for h in HEADERS)
 
 
+_C_TOKENS = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|/\*.*?\*/|//[^\n]*""", re.S)
+
+
+def strip_comments(text: str) -> str:
+    """*text* without its /* */ and // comments (each becomes a space; string and character
+    literals are kept whole, so a // inside one is not a comment)."""
+    return _C_TOKENS.sub(lambda m: m.group(1) or " ", text)
+
+
+def header_code() -> str:
+    """The headers' text without comments: what the compiler sees."""
+    return strip_comments(header_text())
+
+
 def api_functions():
-    """Every function the headers declare with DIAG_API."""
-    return sorted(set(re.findall(r"DIAG_API\s[^;{]*?\b(diag_[a-z0-9_]+)\s*\(", header_text())))
+    """Every function the headers declare with DIAG_API (examples in comments are not)."""
+    return sorted(set(re.findall(r"DIAG_API\s[^;{]*?\b(diag_[a-z0-9_]+)\s*\(", header_code())))
+
+
+def test_comments_are_not_declarations():
+    text = ('/** Written before DIAG_API: `DIAG_DEPRECATED("use diag_y()") DIAG_API int\n'
+            " * diag_x(void);`. */\n// DIAG_API int diag_z(void);\n"
+            'DIAG_API const char *diag_real(const char *s /* "x" */);\n'
+            "/* DIAG_API int diag_w(); */\n"
+            '#define URL "http://example" // DIAG_API int diag_v(void);\n')
+    code = strip_comments(text)
+    assert re.findall(r"\bdiag_[a-z]+", code) == ["diag_real"]
+    assert '"http://example"' in code
+    # common.h's Doxygen comment shows `DIAG_API int diag_x(void);` as an example
+    assert "diag_x" not in api_functions() and "diag_y" not in api_functions()
 
 
 def test_headers_found():
@@ -69,7 +96,7 @@ def test_every_c_function_is_wrapped():
 
 
 def test_argument_counts_match_the_headers():
-    text = re.sub(r"/\*.*?\*/", "", header_text(), flags=re.S)
+    text = header_code()
     for name, (_, argtypes) in _ffi.PROTOTYPES.items():
         m = re.search(rf"\b{name}\s*\(([^)]*)\)\s*;", text)
         assert m, name
@@ -93,6 +120,13 @@ def c_enum(name: str) -> dict:
 def test_enums_match_the_headers(c_name, py_enum, prefix):
     c = {k[len(prefix):]: v for k, v in c_enum(c_name).items()}
     assert c == {m.name: m.value for m in py_enum}
+
+
+def test_finding_events_match_the_header():
+    from libdiag.session import _EVENTS
+    assert c_enum("diag_finding_event") == {"DIAG_FINDING_NEW": _ffi.DIAG_FINDING_NEW,
+                                            "DIAG_FINDING_UPDATE": _ffi.DIAG_FINDING_UPDATE}
+    assert _EVENTS == {_ffi.DIAG_FINDING_NEW: "new", _ffi.DIAG_FINDING_UPDATE: "update"}
 
 
 def c_define(name: str) -> int:

@@ -36,3 +36,23 @@ def test_guide_names_only_real_api():
         if name in ("so", "pc", "h", "html"):
             continue
         assert hasattr(libdiag, name) or name in ("session",), name
+
+
+def live_use_blocks():
+    section = GUIDE.read_text(encoding="utf-8").split("## Live use", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_live_use_agent_prints_one_json_line_per_alert(tmp_path, capsys):
+    import json
+
+    import libdiag
+    agent, builder = live_use_blocks()
+    compile(builder, "builder-example", "exec")  # it needs the caller's event reader to run
+    namespace = {"__name__": "agent"}
+    exec(compile(agent, "agent-example", "exec"), namespace)
+    with libdiag.KnowledgeBase() as kb, libdiag.Session(kb, on_finding=namespace["alert"]) as s:
+        s.feed_file(E2E / "article.log")
+    (line,) = capsys.readouterr().out.splitlines()
+    alert = json.loads(line)
+    assert alert["event"] == "new" and alert["finding"]["id"] == "duet-rh-401-5-temp-acl"

@@ -304,22 +304,16 @@ def test_unparsed_samples_are_capped(kb):
         assert s.limit_hits(Limit.UNPARSED_SAMPLES) == 27
 
 
-def test_finding_callback_is_not_yet_available(kb):
-    assert not libdiag.has_feature("finding_callback")
-    with pytest.raises(NotImplementedError, match="not yet available in this libdiag version"):
-        libdiag.Session(kb, on_finding=print)
-    with libdiag.Session(kb) as s:
-        with pytest.raises(NotImplementedError, match="live finding callbacks"):
-            s.set_finding_callback(print)
-
-
-def test_caller_built_records_are_not_yet_available(session):
-    assert not libdiag.has_feature("record_builder")
-    with pytest.raises(NotImplementedError, match="caller-built records"):
-        session.feed_record({"cs-method": "PROPPATCH", "sc-status": 401, "sc-substatus": 5})
+def test_features_are_truthful():
+    from libdiag import _ffi
+    from libdiag.features import _NEEDS
+    assert set(libdiag.FEATURES) == {"finding_callback", "record_builder", "input_reopen"}
+    for name, symbol in libdiag.FEATURES.items():
+        assert symbol in _NEEDS[name] and all(s in _ffi.PROTOTYPES for s in _NEEDS[name])
+        assert libdiag.has_feature(name) == all(_ffi.has_symbol(s) for s in _NEEDS[name])
     with pytest.raises(ValueError):
         libdiag.has_feature("nope")
-    assert set(libdiag.FEATURES) == {"finding_callback", "record_builder"}
+    # (test_live.py exercises them, and the fallback on a library without them)
 
 
 # --- rendering ------------------------------------------------------------------
