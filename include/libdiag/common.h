@@ -42,10 +42,9 @@
  * @def DIAG_DEPRECATED
  * @brief Marks a public function that will be removed, with what to use instead.
  *
- * Written before ::DIAG_API: `DIAG_DEPRECATED("use diag_y()") DIAG_API int
- * diag_x(void);`. Callers then get a compiler warning naming the
- * replacement. A deprecated function stays for at least one minor release
- * before it is removed (see docs/api-stability.md). Define
+ * Written before ::DIAG_API in a declaration, with a string literal that
+ * names the replacement; callers then get a compiler warning naming it. A deprecated function stays
+ * for at least one minor release before it is removed (see docs/api-stability.md). Define
  * `DIAG_NO_DEPRECATION_WARNINGS` to silence the warnings.
  * @param msg What to use instead, as a string literal.
  * @since 0.1.0

@@ -75,7 +75,7 @@ static diag_status keep_line(diag__csv *c, const diag__line *line) {
   l->len = line->len;
   l->number = line->number;
   l->offset = line->offset;
-  if (line->len) memcpy(c->buf + c->buf_len, line->text, line->len);
+  if (line->len && line->text) memcpy(c->buf + c->buf_len, line->text, line->len);
   c->buf_len += line->len;
   return DIAG_OK;
 }

@@ -54,7 +54,7 @@ enum {
 /* Most insertion strings one event may carry; more makes it unparsed. */
 #define DIAG__EV_MAX_DATA 1024
 /* Bound on one buffered event (bytes of text, lines). */
-#define DIAG__EV_MAX_BYTES (256u * 1024u)
+#define DIAG__EV_MAX_BYTES ((size_t)256 * 1024)
 #define DIAG__EV_MAX_LINES 4000u
 
 typedef struct diag__event_value {

@@ -251,7 +251,7 @@ static diag_status emit_row(csv_state *st, const diag__line *cur) {
 /* A line inside an open row. */
 static diag_status row_line(csv_state *st, const diag__line *line) {
   diag_status s;
-  int goes_on;
+  int goes_on = 0;
   if (st->discarding) {
     s = feed_row(st, line->text, line->len, line->number, &goes_on);
     diag__buf_clear(&st->ev.scratch); /* only the quote state matters now */

@@ -11,24 +11,21 @@
 #include "../core/text.h"
 #include "event.h"
 
-#define EV_FIELD(n, t)                                                                             \
-  { n, sizeof n - 1, t, 0 }
-
 /* In diag__event_field order: the builder indexes it. */
 static const diag__field_def event_fields[DIAG__EV_NFIELDS] = {
-    EV_FIELD("Channel", DIAG_TYPE_STRING),    /* Log Name */
-    EV_FIELD("Provider", DIAG_TYPE_STRING),   /* Provider@Name, classic Source */
-    EV_FIELD("EventID", DIAG_TYPE_INT),       /* low 16 bits */
-    EV_FIELD("Qualifiers", DIAG_TYPE_INT),    /* high 16 bits of a classic id */
-    EV_FIELD("Level", DIAG_TYPE_STRING),      /* Critical, Error, Warning, ... */
-    EV_FIELD("Task", DIAG_TYPE_STRING),       /* the category, as written */
-    EV_FIELD("Opcode", DIAG_TYPE_STRING),     /* as written */
-    EV_FIELD("Keywords", DIAG_TYPE_STRING),   /* as written: 0x80000000000000, Classic */
-    EV_FIELD("TimeCreated", DIAG_TYPE_TIME),  /* YYYY-MM-DDTHH:MM:SS[.f][Z] */
-    EV_FIELD("EventRecordID", DIAG_TYPE_INT), /* */
-    EV_FIELD("Computer", DIAG_TYPE_STRING),   /* */
-    EV_FIELD("User", DIAG_TYPE_STRING),       /* a SID or an account name */
-    EV_FIELD("Message", DIAG_TYPE_STRING),    /* the rendered description */
+    DIAG__FIELD("Channel", DIAG_TYPE_STRING),    /* Log Name */
+    DIAG__FIELD("Provider", DIAG_TYPE_STRING),   /* Provider@Name, classic Source */
+    DIAG__FIELD("EventID", DIAG_TYPE_INT),       /* low 16 bits */
+    DIAG__FIELD("Qualifiers", DIAG_TYPE_INT),    /* high 16 bits of a classic id */
+    DIAG__FIELD("Level", DIAG_TYPE_STRING),      /* Critical, Error, Warning, ... */
+    DIAG__FIELD("Task", DIAG_TYPE_STRING),       /* the category, as written */
+    DIAG__FIELD("Opcode", DIAG_TYPE_STRING),     /* as written */
+    DIAG__FIELD("Keywords", DIAG_TYPE_STRING),   /* as written: 0x80000000000000, Classic */
+    DIAG__FIELD("TimeCreated", DIAG_TYPE_TIME),  /* YYYY-MM-DDTHH:MM:SS[.f][Z] */
+    DIAG__FIELD("EventRecordID", DIAG_TYPE_INT), /* */
+    DIAG__FIELD("Computer", DIAG_TYPE_STRING),   /* */
+    DIAG__FIELD("User", DIAG_TYPE_STRING),       /* a SID or an account name */
+    DIAG__FIELD("Message", DIAG_TYPE_STRING),    /* the rendered description */
 };
 
 /* `Data<N>` (N from 1, no leading zero) and `Data.<Name>`, whatever the

@@ -490,6 +490,13 @@ static diag_status on_start_tag(xml_state *st, const diag__xml_scan_event *e) {
     if (st->in_event) s = event_truncated(st, 1);
     if (s != DIAG_OK) return s;
     st->junk_depth = 0;
+    if (e->start < st->cur_pos) {
+      /* A start tag spread over lines: its first lines were not kept, so
+       * the event cannot be read. Its lines are unparsed, like junk. */
+      st->cur_junk = 1;
+      st->junk_depth = !e->empty;
+      return DIAG_OK;
+    }
     st->in_event = 1;
     st->depth = 1;
     st->event_start = e->start;

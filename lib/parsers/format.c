@@ -39,7 +39,7 @@ MAGIC_DETECTOR(detect_pdf, "%PDF-")
 
 #define RECOGNISED(var, nm, desc, hnt, fn)                                                         \
   static const diag__format var = {                                                                \
-      .name = nm, .description = desc, .supported = 0, .hint = hnt, .detect = fn}
+      .name = (nm), .description = (desc), .supported = 0, .hint = (hnt), .detect = (fn)}
 
 RECOGNISED(format_evtx, "evtx", "Windows event log, binary EVTX (recognised, not parsed)",
            "export it as XML with `wevtutil qe <log> /lf:true /f:xml > events.xml` "

@@ -9,7 +9,9 @@
  *
  * Adding a format = one parser file defining a diag__format (and its
  * diag__source if the schema is new), one entry in format.c's tables, its
- * tests and fixtures. */
+ * tests and fixtures, and its fuzz target (tests/fuzz/CMakeLists.txt's
+ * DIAG_FUZZ_FORMATS, a seed corpus and a dictionary: the test
+ * fuzz_coverage_check fails without them). */
 #ifndef DIAG_PARSERS_FORMAT_H
 #define DIAG_PARSERS_FORMAT_H
 

@@ -26,7 +26,7 @@
  * file (`Get-OwaVirtualDirectory | fl` is about 60 lines): its lines are
  * reported instead of buffered without bound. */
 #define PS_MAX_LINES 2000
-#define PS_MAX_TEXT  (256u * 1024u)
+#define PS_MAX_TEXT  ((size_t)256 * 1024)
 /* Blank lines held while it is unknown whether they separate objects or sit
  * inside a multi-line value (a copied console loses the padding that tells
  * them apart); past this many they are separators. */
@@ -34,40 +34,37 @@
 /* Longest property name a KB rule may name. */
 #define PS_MAX_NAME 128
 
-#define PS_FIELD(n)                                                                                \
-  { n, sizeof n - 1, DIAG_TYPE_STRING, 0 }
-
 /* The OWA virtual directory properties of DOMAIN.md §6, listed so the KB
  * loader can suggest them for misspellings; any other property name is
  * accepted by syntax (ps_open_field). */
 static const diag__field_def ps_fields[] = {
-    PS_FIELD("Name"),
-    PS_FIELD("Server"),
-    PS_FIELD("InternalUrl"),
-    PS_FIELD("ExternalUrl"),
-    PS_FIELD("InternalAuthenticationMethods"),
-    PS_FIELD("ExternalAuthenticationMethods"),
-    PS_FIELD("BasicAuthentication"),
-    PS_FIELD("WindowsAuthentication"),
-    PS_FIELD("DigestAuthentication"),
-    PS_FIELD("FormsAuthentication"),
-    PS_FIELD("LiveIdAuthentication"),
-    PS_FIELD("AdfsAuthentication"),
-    PS_FIELD("OAuthAuthentication"),
-    PS_FIELD("MetabasePath"),
-    PS_FIELD("Path"),
-    PS_FIELD("ExtendedProtectionTokenChecking"),
-    PS_FIELD("ExtendedProtectionFlags"),
-    PS_FIELD("ExtendedProtectionSPNList"),
-    PS_FIELD("AdminDisplayVersion"),
-    PS_FIELD("RedirectToOptimalOWAServer"),
-    PS_FIELD("Exchange2003Url"),
-    PS_FIELD("FailbackUrl"),
-    PS_FIELD("LogonFormat"),
-    PS_FIELD("DefaultDomain"),
-    PS_FIELD("Identity"),
-    PS_FIELD("DistinguishedName"),
-    PS_FIELD("Guid"),
+    DIAG__FIELD("Name", DIAG_TYPE_STRING),
+    DIAG__FIELD("Server", DIAG_TYPE_STRING),
+    DIAG__FIELD("InternalUrl", DIAG_TYPE_STRING),
+    DIAG__FIELD("ExternalUrl", DIAG_TYPE_STRING),
+    DIAG__FIELD("InternalAuthenticationMethods", DIAG_TYPE_STRING),
+    DIAG__FIELD("ExternalAuthenticationMethods", DIAG_TYPE_STRING),
+    DIAG__FIELD("BasicAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("WindowsAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("DigestAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("FormsAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("LiveIdAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("AdfsAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("OAuthAuthentication", DIAG_TYPE_STRING),
+    DIAG__FIELD("MetabasePath", DIAG_TYPE_STRING),
+    DIAG__FIELD("Path", DIAG_TYPE_STRING),
+    DIAG__FIELD("ExtendedProtectionTokenChecking", DIAG_TYPE_STRING),
+    DIAG__FIELD("ExtendedProtectionFlags", DIAG_TYPE_STRING),
+    DIAG__FIELD("ExtendedProtectionSPNList", DIAG_TYPE_STRING),
+    DIAG__FIELD("AdminDisplayVersion", DIAG_TYPE_STRING),
+    DIAG__FIELD("RedirectToOptimalOWAServer", DIAG_TYPE_STRING),
+    DIAG__FIELD("Exchange2003Url", DIAG_TYPE_STRING),
+    DIAG__FIELD("FailbackUrl", DIAG_TYPE_STRING),
+    DIAG__FIELD("LogonFormat", DIAG_TYPE_STRING),
+    DIAG__FIELD("DefaultDomain", DIAG_TYPE_STRING),
+    DIAG__FIELD("Identity", DIAG_TYPE_STRING),
+    DIAG__FIELD("DistinguishedName", DIAG_TYPE_STRING),
+    DIAG__FIELD("Guid", DIAG_TYPE_STRING),
 };
 #define PS_NFIELDS (sizeof ps_fields / sizeof ps_fields[0])
 

@@ -31,9 +31,6 @@
 
 /* ---- the source --------------------------------------------------------- */
 
-#define PM_FIELD(n, t)                                                                             \
-  { n, sizeof n - 1, t, 0 }
-
 /* 100 ns: Duration is rewritten as ticks of this length. */
 #define PM_TICK_NS 100
 
@@ -43,34 +40,34 @@
  * says which yet; Time of Day carries the record's time. Relative Time and
  * Completion Time are strings as the brief asks. */
 static const diag__field_def procmon_fields[] = {
-    PM_FIELD("Date & Time", DIAG_TYPE_STRING),
-    PM_FIELD("Process Name", DIAG_TYPE_STRING),
-    PM_FIELD("PID", DIAG_TYPE_INT),
-    PM_FIELD("Operation", DIAG_TYPE_STRING),
-    PM_FIELD("Result", DIAG_TYPE_STRING),
-    PM_FIELD("Detail", DIAG_TYPE_STRING),
-    PM_FIELD("Sequence", DIAG_TYPE_INT),
-    PM_FIELD("Company", DIAG_TYPE_STRING),
-    PM_FIELD("Description", DIAG_TYPE_STRING),
-    PM_FIELD("Command Line", DIAG_TYPE_STRING),
-    PM_FIELD("User", DIAG_TYPE_STRING),
-    PM_FIELD("Image Path", DIAG_TYPE_STRING),
-    PM_FIELD("Session", DIAG_TYPE_INT),
-    PM_FIELD("Path", DIAG_TYPE_STRING),
-    PM_FIELD("TID", DIAG_TYPE_INT),
-    PM_FIELD("Relative Time", DIAG_TYPE_STRING),
+    DIAG__FIELD("Date & Time", DIAG_TYPE_STRING),
+    DIAG__FIELD("Process Name", DIAG_TYPE_STRING),
+    DIAG__FIELD("PID", DIAG_TYPE_INT),
+    DIAG__FIELD("Operation", DIAG_TYPE_STRING),
+    DIAG__FIELD("Result", DIAG_TYPE_STRING),
+    DIAG__FIELD("Detail", DIAG_TYPE_STRING),
+    DIAG__FIELD("Sequence", DIAG_TYPE_INT),
+    DIAG__FIELD("Company", DIAG_TYPE_STRING),
+    DIAG__FIELD("Description", DIAG_TYPE_STRING),
+    DIAG__FIELD("Command Line", DIAG_TYPE_STRING),
+    DIAG__FIELD("User", DIAG_TYPE_STRING),
+    DIAG__FIELD("Image Path", DIAG_TYPE_STRING),
+    DIAG__FIELD("Session", DIAG_TYPE_INT),
+    DIAG__FIELD("Path", DIAG_TYPE_STRING),
+    DIAG__FIELD("TID", DIAG_TYPE_INT),
+    DIAG__FIELD("Relative Time", DIAG_TYPE_STRING),
     {"Duration", sizeof "Duration" - 1, DIAG_TYPE_DURATION, PM_TICK_NS},
-    PM_FIELD("Time of Day", DIAG_TYPE_TIME),
-    PM_FIELD("Version", DIAG_TYPE_STRING),
-    PM_FIELD("Event Class", DIAG_TYPE_STRING),
-    PM_FIELD("Authentication ID", DIAG_TYPE_STRING),
-    PM_FIELD("Virtualized", DIAG_TYPE_STRING),
-    PM_FIELD("Integrity", DIAG_TYPE_STRING),
-    PM_FIELD("Category", DIAG_TYPE_STRING),
-    PM_FIELD("Parent PID", DIAG_TYPE_INT),
-    PM_FIELD("Architecture", DIAG_TYPE_STRING),
-    PM_FIELD("Completion Time", DIAG_TYPE_STRING),
-    PM_FIELD("Status", DIAG_TYPE_CODE),
+    DIAG__FIELD("Time of Day", DIAG_TYPE_TIME),
+    DIAG__FIELD("Version", DIAG_TYPE_STRING),
+    DIAG__FIELD("Event Class", DIAG_TYPE_STRING),
+    DIAG__FIELD("Authentication ID", DIAG_TYPE_STRING),
+    DIAG__FIELD("Virtualized", DIAG_TYPE_STRING),
+    DIAG__FIELD("Integrity", DIAG_TYPE_STRING),
+    DIAG__FIELD("Category", DIAG_TYPE_STRING),
+    DIAG__FIELD("Parent PID", DIAG_TYPE_INT),
+    DIAG__FIELD("Architecture", DIAG_TYPE_STRING),
+    DIAG__FIELD("Completion Time", DIAG_TYPE_STRING),
+    DIAG__FIELD("Status", DIAG_TYPE_CODE),
 };
 #define PM_NFIELDS  (sizeof procmon_fields / sizeof procmon_fields[0])
 #define PM_NCOLUMNS (PM_NFIELDS - 1) /* without the derived Status */
@@ -260,7 +257,8 @@ static size_t pm_duration(const char *s, size_t n, char *out) {
     len += int_len;
   }
   for (size_t k = 0; k < 7; k++) {
-    char d = k < frac_len ? s[frac_at + k] : '0';
+    char d = '0';
+    if (k < frac_len) d = s[frac_at + k];
     if (leading && d == '0' && k < 6) continue;
     leading = 0;
     out[len++] = d;
@@ -291,7 +289,7 @@ static int all_digits(const char *p, size_t n) {
 static const char utf8_bom[] = "\xEF\xBB\xBF";
 
 /* A span equal to a literal, ignoring case (length first: cheap on rows). */
-#define NAME_IS(span, lit) diag__ci_equal((span).ptr, (span).len, lit, sizeof lit - 1)
+#define NAME_IS(span, lit) diag__ci_equal((span).ptr, (span).len, (lit), sizeof(lit) - 1)
 
 /* Reports a line as unparsed with a fixed reason (a diag__line_fn). */
 typedef struct report_ctx {
@@ -370,7 +368,7 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
 
 /* Bounds of one record (DESIGN "Bad input"): a row of Procmon never comes
  * near them; past them its lines are reported and parsing resumes. */
-#define PM_MAX_RECORD_BYTES (256u * 1024u)
+#define PM_MAX_RECORD_BYTES ((size_t)256 * 1024)
 #define PM_MAX_RECORD_LINES 1000u
 #define PM_MAX_COLUMNS      1024u
 
@@ -723,11 +721,11 @@ enum {
 };
 
 static const diag__field_def paste_defs[P_COUNT] = {
-    PM_FIELD("Sequence", DIAG_TYPE_INT),        PM_FIELD("Time of Day", DIAG_TYPE_TIME),
-    PM_FIELD("Process Name", DIAG_TYPE_STRING), PM_FIELD("PID", DIAG_TYPE_INT),
-    PM_FIELD("Operation", DIAG_TYPE_STRING),    PM_FIELD("Path", DIAG_TYPE_STRING),
-    PM_FIELD("Result", DIAG_TYPE_STRING),       PM_FIELD("Detail", DIAG_TYPE_STRING),
-    PM_FIELD("Status", DIAG_TYPE_CODE),
+    DIAG__FIELD("Sequence", DIAG_TYPE_INT),        DIAG__FIELD("Time of Day", DIAG_TYPE_TIME),
+    DIAG__FIELD("Process Name", DIAG_TYPE_STRING), DIAG__FIELD("PID", DIAG_TYPE_INT),
+    DIAG__FIELD("Operation", DIAG_TYPE_STRING),    DIAG__FIELD("Path", DIAG_TYPE_STRING),
+    DIAG__FIELD("Result", DIAG_TYPE_STRING),       DIAG__FIELD("Detail", DIAG_TYPE_STRING),
+    DIAG__FIELD("Status", DIAG_TYPE_CODE),
 };
 
 static int is_time_token(const token *t) {

@@ -31,6 +31,11 @@ typedef struct diag__field_def {
   int64_t unit_ns; /* DIAG_TYPE_DURATION: nanoseconds per unit written */
 } diag__field_def;
 
+/* A catalogue entry for a literal field name, such as
+ * DIAG__FIELD("sc-status", DIAG_TYPE_INT). */
+#define DIAG__FIELD(name, type)                                                                    \
+  { (name), sizeof(name) - 1, (type), 0 }
+
 typedef struct diag__layout {
   uint64_t id; /* nonzero, unique per input, changes with the layout */
   size_t count;

@@ -24,20 +24,17 @@
 /* A continued value bigger than this is reported instead of buffered: a
  * REG_BINARY of ~80 KiB, far beyond what a diagnosis needs. */
 #define REG_MAX_LINES 4096
-#define REG_MAX_TEXT  (256u * 1024u)
+#define REG_MAX_TEXT  ((size_t)256 * 1024)
 
 enum { F_KEY, F_NAME, F_TYPE, F_DATA, F_VALUE, F_DWORD, F_DELETED, REG_NFIELDS };
-
-#define REG_FIELD(n, t)                                                                            \
-  { n, sizeof n - 1, t, 0 }
 
 /* In field order (the enum above). Value is a string whatever the type;
  * DWORD repeats a REG_DWORD's value as an integer for numeric rules. */
 static const diag__field_def reg_fields[REG_NFIELDS] = {
-    REG_FIELD("Key", DIAG_TYPE_STRING),     REG_FIELD("Name", DIAG_TYPE_STRING),
-    REG_FIELD("Type", DIAG_TYPE_STRING),    REG_FIELD("Data", DIAG_TYPE_STRING),
-    REG_FIELD("Value", DIAG_TYPE_STRING),   REG_FIELD("DWORD", DIAG_TYPE_INT),
-    REG_FIELD("Deleted", DIAG_TYPE_STRING),
+    DIAG__FIELD("Key", DIAG_TYPE_STRING),     DIAG__FIELD("Name", DIAG_TYPE_STRING),
+    DIAG__FIELD("Type", DIAG_TYPE_STRING),    DIAG__FIELD("Data", DIAG_TYPE_STRING),
+    DIAG__FIELD("Value", DIAG_TYPE_STRING),   DIAG__FIELD("DWORD", DIAG_TYPE_INT),
+    DIAG__FIELD("Deleted", DIAG_TYPE_STRING),
 };
 
 static const char header5[] = "Windows Registry Editor Version 5.00";

@@ -13,65 +13,62 @@
 #include "../core/text.h"
 #include "format.h"
 
-#define W3C_FIELD(n, t)                                                                            \
-  { n, sizeof n - 1, t, 0 }
-
 /* Known identifiers: IIS's field list and the W3C WD-logfile identifiers
  * (DOMAIN.md §2.3). Types follow the meaning; anything not clearly numeric
  * or an address is a string. */
 static const diag__field_def w3c_fields[] = {
-    W3C_FIELD("date", DIAG_TYPE_DATE),
-    W3C_FIELD("time", DIAG_TYPE_TIME),
-    W3C_FIELD("s-sitename", DIAG_TYPE_STRING),
-    W3C_FIELD("s-computername", DIAG_TYPE_STRING),
-    W3C_FIELD("s-ip", DIAG_TYPE_ADDRESS),
-    W3C_FIELD("cs-method", DIAG_TYPE_STRING),
-    W3C_FIELD("cs-uri-stem", DIAG_TYPE_STRING),
-    W3C_FIELD("cs-uri-query", DIAG_TYPE_STRING),
-    W3C_FIELD("s-port", DIAG_TYPE_INT),
-    W3C_FIELD("cs-username", DIAG_TYPE_STRING),
-    W3C_FIELD("c-ip", DIAG_TYPE_ADDRESS),
-    W3C_FIELD("cs-version", DIAG_TYPE_STRING),
-    W3C_FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
-    W3C_FIELD("cs(Cookie)", DIAG_TYPE_STRING),
-    W3C_FIELD("cs(Referer)", DIAG_TYPE_STRING),
-    W3C_FIELD("cs-host", DIAG_TYPE_STRING),
-    W3C_FIELD("sc-status", DIAG_TYPE_INT),
-    W3C_FIELD("sc-substatus", DIAG_TYPE_INT),
-    W3C_FIELD("sc-win32-status", DIAG_TYPE_CODE),
-    W3C_FIELD("sc-bytes", DIAG_TYPE_INT),
-    W3C_FIELD("cs-bytes", DIAG_TYPE_INT),
+    DIAG__FIELD("date", DIAG_TYPE_DATE),
+    DIAG__FIELD("time", DIAG_TYPE_TIME),
+    DIAG__FIELD("s-sitename", DIAG_TYPE_STRING),
+    DIAG__FIELD("s-computername", DIAG_TYPE_STRING),
+    DIAG__FIELD("s-ip", DIAG_TYPE_ADDRESS),
+    DIAG__FIELD("cs-method", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs-uri-stem", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs-uri-query", DIAG_TYPE_STRING),
+    DIAG__FIELD("s-port", DIAG_TYPE_INT),
+    DIAG__FIELD("cs-username", DIAG_TYPE_STRING),
+    DIAG__FIELD("c-ip", DIAG_TYPE_ADDRESS),
+    DIAG__FIELD("cs-version", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs(Cookie)", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs(Referer)", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs-host", DIAG_TYPE_STRING),
+    DIAG__FIELD("sc-status", DIAG_TYPE_INT),
+    DIAG__FIELD("sc-substatus", DIAG_TYPE_INT),
+    DIAG__FIELD("sc-win32-status", DIAG_TYPE_CODE),
+    DIAG__FIELD("sc-bytes", DIAG_TYPE_INT),
+    DIAG__FIELD("cs-bytes", DIAG_TYPE_INT),
     /* IIS writes time-taken in milliseconds. */
     {"time-taken", sizeof "time-taken" - 1, DIAG_TYPE_DURATION, 1000000},
     /* W3C WD-logfile identifiers beyond IIS's list. */
-    W3C_FIELD("c-dns", DIAG_TYPE_STRING),
-    W3C_FIELD("s-dns", DIAG_TYPE_STRING),
-    W3C_FIELD("r-dns", DIAG_TYPE_STRING),
-    W3C_FIELD("r-ip", DIAG_TYPE_ADDRESS),
-    W3C_FIELD("c-port", DIAG_TYPE_INT),
-    W3C_FIELD("r-port", DIAG_TYPE_INT),
-    W3C_FIELD("cs-uri", DIAG_TYPE_STRING),
-    W3C_FIELD("sc-comment", DIAG_TYPE_STRING),
-    W3C_FIELD("bytes", DIAG_TYPE_INT),
-    W3C_FIELD("cached", DIAG_TYPE_INT),
+    DIAG__FIELD("c-dns", DIAG_TYPE_STRING),
+    DIAG__FIELD("s-dns", DIAG_TYPE_STRING),
+    DIAG__FIELD("r-dns", DIAG_TYPE_STRING),
+    DIAG__FIELD("r-ip", DIAG_TYPE_ADDRESS),
+    DIAG__FIELD("c-port", DIAG_TYPE_INT),
+    DIAG__FIELD("r-port", DIAG_TYPE_INT),
+    DIAG__FIELD("cs-uri", DIAG_TYPE_STRING),
+    DIAG__FIELD("sc-comment", DIAG_TYPE_STRING),
+    DIAG__FIELD("bytes", DIAG_TYPE_INT),
+    DIAG__FIELD("cached", DIAG_TYPE_INT),
 };
 #define W3C_NFIELDS (sizeof w3c_fields / sizeof w3c_fields[0])
 
 /* The IIS 6 default field set (DOMAIN.md §2.3), used for headerless data. */
 static const diag__field_def iis6_defs[] = {
-    W3C_FIELD("date", DIAG_TYPE_DATE),
-    W3C_FIELD("time", DIAG_TYPE_TIME),
-    W3C_FIELD("s-ip", DIAG_TYPE_ADDRESS),
-    W3C_FIELD("cs-method", DIAG_TYPE_STRING),
-    W3C_FIELD("cs-uri-stem", DIAG_TYPE_STRING),
-    W3C_FIELD("cs-uri-query", DIAG_TYPE_STRING),
-    W3C_FIELD("s-port", DIAG_TYPE_INT),
-    W3C_FIELD("cs-username", DIAG_TYPE_STRING),
-    W3C_FIELD("c-ip", DIAG_TYPE_ADDRESS),
-    W3C_FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
-    W3C_FIELD("sc-status", DIAG_TYPE_INT),
-    W3C_FIELD("sc-substatus", DIAG_TYPE_INT),
-    W3C_FIELD("sc-win32-status", DIAG_TYPE_CODE),
+    DIAG__FIELD("date", DIAG_TYPE_DATE),
+    DIAG__FIELD("time", DIAG_TYPE_TIME),
+    DIAG__FIELD("s-ip", DIAG_TYPE_ADDRESS),
+    DIAG__FIELD("cs-method", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs-uri-stem", DIAG_TYPE_STRING),
+    DIAG__FIELD("cs-uri-query", DIAG_TYPE_STRING),
+    DIAG__FIELD("s-port", DIAG_TYPE_INT),
+    DIAG__FIELD("cs-username", DIAG_TYPE_STRING),
+    DIAG__FIELD("c-ip", DIAG_TYPE_ADDRESS),
+    DIAG__FIELD("cs(User-Agent)", DIAG_TYPE_STRING),
+    DIAG__FIELD("sc-status", DIAG_TYPE_INT),
+    DIAG__FIELD("sc-substatus", DIAG_TYPE_INT),
+    DIAG__FIELD("sc-win32-status", DIAG_TYPE_CODE),
 };
 #define IIS6_COUNT (sizeof iis6_defs / sizeof iis6_defs[0])
 
@@ -405,7 +402,7 @@ static inline uint64_t sep_mask64(const char *p, char sep) {
   const __m128i needle = _mm_set1_epi8(sep);
   uint64_t mask = 0;
   for (int i = 0; i < 4; i++) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(p + (ptrdiff_t)16 * i));
     uint64_t bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, needle));
     mask |= bits << (16 * i);
   }

@@ -51,23 +51,21 @@ enum {
   WU_NFIELDS
 };
 
-#define WU_FIELD(n, t)                                                                             \
-  { n, sizeof n - 1, t, 0 }
-
 /* The closed catalogue KB rules name (`source: windowsupdate`). */
 static const diag__field_def wu_fields[WU_NFIELDS] = {
-    WU_FIELD("Date", DIAG_TYPE_DATE),
-    WU_FIELD("Time", DIAG_TYPE_TIME),
-    WU_FIELD("PID", DIAG_TYPE_INT),
-    WU_FIELD("TID", DIAG_TYPE_STRING), /* hex in legacy logs, decimal in Windows 10: as written */
-    WU_FIELD("Component", DIAG_TYPE_STRING),
-    WU_FIELD("Text", DIAG_TYPE_STRING),
-    WU_FIELD("Marker", DIAG_TYPE_STRING),
-    WU_FIELD("Severity", DIAG_TYPE_STRING),
-    WU_FIELD("HRESULT", DIAG_TYPE_CODE),
-    WU_FIELD("HRESULT2", DIAG_TYPE_CODE),
-    WU_FIELD("HTTPStatus", DIAG_TYPE_INT),
-    WU_FIELD("SoapClientError", DIAG_TYPE_INT),
+    DIAG__FIELD("Date", DIAG_TYPE_DATE),
+    DIAG__FIELD("Time", DIAG_TYPE_TIME),
+    DIAG__FIELD("PID", DIAG_TYPE_INT),
+    DIAG__FIELD("TID",
+                DIAG_TYPE_STRING), /* hex in legacy logs, decimal in Windows 10: as written */
+    DIAG__FIELD("Component", DIAG_TYPE_STRING),
+    DIAG__FIELD("Text", DIAG_TYPE_STRING),
+    DIAG__FIELD("Marker", DIAG_TYPE_STRING),
+    DIAG__FIELD("Severity", DIAG_TYPE_STRING),
+    DIAG__FIELD("HRESULT", DIAG_TYPE_CODE),
+    DIAG__FIELD("HRESULT2", DIAG_TYPE_CODE),
+    DIAG__FIELD("HTTPStatus", DIAG_TYPE_INT),
+    DIAG__FIELD("SoapClientError", DIAG_TYPE_INT),
 };
 
 /* One layout for every line of both forms; it never changes. The times

@@ -583,7 +583,7 @@ diag_status diag__xml_decode(diag__buf *out, const char *raw, size_t len, int at
       i += decode_reference(raw, len, i, o, &written);
       o += written;
     } else {
-      *o++ = attr && (c == '\t' || c == '\n' || c == '\r') ? ' ' : (char)c;
+      *o++ = (char)(attr && (c == '\t' || c == '\n' || c == '\r') ? ' ' : c);
       i++;
     }
   }

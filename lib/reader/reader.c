@@ -200,7 +200,6 @@ static diag_status split_lines(diag__reader *r, const char *data, size_t len, di
         return s;
       }
       r->consumed += (uint64_t)(end - p);
-      p = end;
       break;
     }
     size_t n = (size_t)(nl - p);

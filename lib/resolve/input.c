@@ -191,10 +191,9 @@ static diag_status detect(struct diag_input *in, int complete, int at_end, diag_
   } else if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
     text += 3;
     text_len -= 3;
-  } else if (!complete && len < 3 && memcmp(head, "\xEF\xBB\xBF", len) == 0) {
-    return DIAG_OK; /* maybe a BOM split across chunks */
-  } else if (!complete && len == 1 && (head[0] == 0xFF || head[0] == 0xFE)) {
-    return DIAG_OK; /* maybe a UTF-16 BOM split across chunks */
+  } else if (!complete && ((len < 3 && memcmp(head, "\xEF\xBB\xBF", len) == 0) ||
+                           (len == 1 && (head[0] == 0xFF || head[0] == 0xFE)))) {
+    return DIAG_OK; /* maybe a UTF-8 or UTF-16 BOM split across chunks */
   }
   const diag__format *f = NULL;
   int binary = 0;
