@@ -37,7 +37,7 @@ struct diag_finding {
   size_t nsymptoms;
   diag_cause_status *cause_status; /* problem->ncauses entries, KB order */
   size_t *cause_order;
-      /* ranked indexes into problem->causes */ /* What the live-finding callback last announced. */
+  /* ranked indexes into problem->causes */ /* What the live-finding callback last announced. */
   int announced;
   double announced_confidence;
   size_t announced_symptoms;
