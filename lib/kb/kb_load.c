@@ -72,6 +72,8 @@ static void oom(loader *L) {
 }
 
 static void verr(loader *L, uint64_t line, uint64_t column, uint64_t offset, const char *path,
+                 const char *suggestion, const char *fmt, va_list ap) DIAG__PRINTF(7, 0);
+static void verr(loader *L, uint64_t line, uint64_t column, uint64_t offset, const char *path,
                  const char *suggestion, const char *fmt, va_list ap) {
   diag_error e;
   diag__where w = {L->name, line, column, offset, path, suggestion};

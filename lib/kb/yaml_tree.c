@@ -238,6 +238,8 @@ static void build_path(const builder *b, size_t upto, char *buf, size_t cap) {
     n = append_segment(buf, cap, n, b->stack[i]);
 }
 
+static void vreport(builder *b, const pos *p, const char *path, const char *fmt, va_list ap)
+    DIAG__PRINTF(4, 0);
 static void vreport(builder *b, const pos *p, const char *path, const char *fmt, va_list ap) {
   diag_error e;
   diag__where w = {b->name, p->line, p->column, p->offset, path, NULL};
