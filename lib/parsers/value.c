@@ -11,48 +11,11 @@
 
 /* Unsigned decimal, all digits, at most `max`. */
 static int parse_decimal(const char *s, size_t len, uint64_t max, uint64_t *out) {
-  uint64_t v = 0;
-  if (len == 0) return 0;
-  if (len <= 19) {
-    /* 19 digits fit in 64 bits (10^19 - 1 < 2^64), so the value is checked
-     * against max once instead of a division per digit. Every number in
-     * a log takes this path. */
-    for (size_t i = 0; i < len; i++) {
-      unsigned d = (unsigned)((unsigned char)s[i] - '0');
-      if (d > 9) return 0;
-      v = v * 10 + d;
-    }
-    if (v > max) return 0;
-    *out = v;
-    return 1;
-  }
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!diag__is_digit(c)) return 0;
-    unsigned d = (unsigned)(c - '0');
-    if (v > (max - d) / 10) return 0;
-    v = v * 10 + d;
-  }
-  *out = v;
-  return 1;
+  return diag__parse_u64(s, len, out) && *out <= max;
 }
 
 int diag__value_int(const char *s, size_t len, int64_t *out) {
-  int negative = 0;
-  uint64_t v;
-  if (len > 0 && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s++;
-    len--;
-  }
-  /* The magnitude of INT64_MIN is one more than INT64_MAX. */
-  uint64_t max = negative ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-  if (!parse_decimal(s, len, max, &v)) return 0;
-  if (negative)
-    *out = v == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)v;
-  else
-    *out = (int64_t)v;
-  return 1;
+  return diag__parse_i64(s, len, out);
 }
 
 /* A 32-bit code as logs write it: `2148074254`, `-2147023651` (a signed
