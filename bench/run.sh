@@ -48,8 +48,9 @@ done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer"
 GEN=$BUILD_DIR/bench/gen_iis
 PARSE=$BUILD_DIR/bench/bench_parse
+SESSION=$BUILD_DIR/bench/bench_session
 DIAGNOSE=$BUILD_DIR/examples/diagnose
-for exe in "$GEN" "$PARSE" "$DIAGNOSE"; do
+for exe in "$GEN" "$PARSE" "$SESSION" "$DIAGNOSE"; do
   [[ -x $exe ]] || die "$exe not found; build first: cmake --build $BUILD_DIR"
 done
 command -v python3 > /dev/null || die "python3 is needed to check diagnose's JSON"
@@ -165,6 +166,15 @@ bench_size() {
     run_once diagnose "0 1" "$DIAGNOSE" --json "$log" # 1: a finding was made
   done
 
+  # The session's own peak, through a counting allocator: what the memory
+  # cap bounds, without the process's code, stack and stdio buffers.
+  "$SESSION" "$log" > "$WORK/session.out" || die "bench_session failed on $log"
+  local session_mib
+  session_mib=$(awk '$1 == "session_peak_bytes" { printf "%.2f", $2 / 1048576 }' "$WORK/session.out")
+  local cap_mib
+  cap_mib=$(awk '$1 == "session_cap_bytes" { printf "%.0f", $2 / 1048576 }' "$WORK/session.out")
+  echo "Session peak memory: $session_mib MiB (cap $cap_mib MiB)"
+
   local ipb=
   if [[ -n $VALGRIND ]]; then
     echo "Counting diagnose's instructions with callgrind (under a minute a GiB) ..."
@@ -202,7 +212,7 @@ bench_size() {
   local rss_mib=-
   [[ -n $TIME_BIN ]] && rss_mib=$(awk -v r="$(cat "$WORK/diagnose.rss")" 'BEGIN { printf "%.1f", r / 1024 }')
   echo "$mib $bytes $(cat "$WORK/wc.sec") $(cat "$WORK/diagnose.sec") $rss_mib ${ipb:--} $verdict" \
-    >> "$SUMMARY"
+    "$session_mib" >> "$SUMMARY"
 }
 
 for mib in "${SIZE_LIST[@]}"; do
@@ -214,18 +224,20 @@ done
 echo
 echo "=== diagnose --json, summary ($(nproc 2> /dev/null || echo ?) CPUs," \
   "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2> /dev/null | head -n 1)) ==="
-printf '%-8s %9s %9s %9s %9s %11s  %s\n' size seconds MB/s "x wc -l" "RSS MiB" "instr/byte" counts
-while read -r mib bytes wc_sec sec rss ipb verdict; do
+printf '%-8s %9s %9s %9s %9s %11s %11s  %s\n' size seconds MB/s "x wc -l" "RSS MiB" \
+  "session MiB" "instr/byte" counts
+while read -r mib bytes wc_sec sec rss ipb verdict session; do
   awk -v mib="$mib" -v b="$bytes" -v w="$wc_sec" -v s="$sec" -v rss="$rss" -v ipb="$ipb" \
-    -v v="$verdict" 'BEGIN {
-      printf "%-8s %9.3f %9.1f %9.2f %9s %11s  %s\n", mib " MiB", s, b / 1e6 / s, s / w, rss, ipb, v
+    -v v="$verdict" -v sm="$session" 'BEGIN {
+      printf "%-8s %9.3f %9.1f %9.2f %9s %11s %11s  %s\n", mib " MiB", s, b / 1e6 / s, s / w, rss, sm,
+        ipb, v
     }'
 done < "$SUMMARY"
 
 # The targets: the ratio and instructions on the largest log, the memory
 # at every size.
 echo
-read -r mib bytes wc_sec sec rss ipb verdict < <(sort -n "$SUMMARY" | tail -n 1)
+read -r mib bytes wc_sec sec rss ipb verdict _ < <(sort -n "$SUMMARY" | tail -n 1)
 awk -v mib="$mib" -v w="$wc_sec" -v s="$sec" -v ipb="$ipb" -v tr="$TARGET_RATIO" -v ti="$TARGET_IPB" 'BEGIN {
   r = s / w
   printf "target: at most %gx wc -l on %s MiB: %.2fx, %s\n", tr, mib, r, r <= tr ? "held" : "MISSED"
@@ -241,6 +253,10 @@ if [[ -n $TIME_BIN ]]; then
 else
   echo "target: peak RSS under $TARGET_RSS_MIB MiB: not measured"
 fi
+# The session's memory must not grow with its input, and stays under its cap.
+awk '{ if ($8 + 0 > max) max = $8 + 0; if (min == "" || $8 + 0 < min) min = $8 + 0 } END {
+  printf "session peak memory: %.2f to %.2f MiB across sizes (cap 256 MiB)\n", min, max
+}' "$SUMMARY"
 if ((MISMATCHES)); then
   echo "MISMATCH in $MISMATCHES of ${#SIZE_LIST[@]} sizes"
   exit 1

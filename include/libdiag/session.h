@@ -70,11 +70,18 @@ typedef enum diag_limit {
   /** Backtracking steps one KB regex may take on one field (default
    *  100000; PCRE2's match limit). A match that needs more counts as no
    *  match. Minimum 100. */
-  DIAG_LIMIT_REGEX_STEPS = 5
+  DIAG_LIMIT_REGEX_STEPS = 5,
+  /** Aggregation entries a session holds at once (default 10000, at most
+   *  1000000): the groups of aggregate symptoms plus the records they keep
+   *  (open keys of a state, records inside a window, a group's first and
+   *  last record). Each entry holds a copy of its record, cut to
+   *  ::DIAG_LIMIT_EVIDENCE_TEXT_BYTES. When the cap is reached a record that
+   *  needs a new entry is not counted, and the refusal is counted here. */
+  DIAG_LIMIT_TRACKED_KEYS = 6
 } diag_limit;
 
 /** @brief Number of ::diag_limit values in this version. */
-#define DIAG_LIMIT_COUNT 6
+#define DIAG_LIMIT_COUNT 7
 
 /**
  * @brief Why a line produced no record.

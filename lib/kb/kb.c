@@ -23,6 +23,16 @@ static void free_strings(diag__mem *mem, char **v, size_t n) {
   diag__free(mem, v);
 }
 
+static void free_rules(diag__mem *mem, diag__rule *rules, size_t n);
+
+static void free_aggregate(diag__mem *mem, diag__aggregate *a) {
+  if (!a) return;
+  diag__free(mem, a->by);
+  diag__free(mem, a->key);
+  free_rules(mem, a->close, a->close ? 1 : 0);
+  diag__free(mem, a);
+}
+
 static void free_rules(diag__mem *mem, diag__rule *rules, size_t n) {
   if (!rules) return;
   for (size_t i = 0; i < n; i++) {
@@ -39,6 +49,7 @@ static void free_rules(diag__mem *mem, diag__rule *rules, size_t n) {
     diag__free(mem, r->order);
     diag__free(mem, r->id);
     diag__free(mem, r->why);
+    free_aggregate(mem, r->aggregate);
   }
   diag__free(mem, rules);
 }
@@ -91,6 +102,7 @@ static void free_index(diag__mem *mem, diag__source_rules *by_source) {
     diag__free(mem, by_source[i].symptoms);
     diag__free(mem, (void *)by_source[i].gate);
     diag__free(mem, by_source[i].gated);
+    diag__free(mem, by_source[i].closers);
   }
   diag__free(mem, by_source);
 }
@@ -298,8 +310,11 @@ diag_status diag__kb_index(diag_kb *kb) {
   if (!idx) return diag__mem_failure(&kb->mem);
   for (size_t i = 0; i < kb->nproblems; i++) {
     const struct diag_problem *p = kb->problems[i];
-    for (size_t j = 0; j < p->nsymptoms; j++)
+    for (size_t j = 0; j < p->nsymptoms; j++) {
       idx[diag__source_index(p->symptoms[j].source)].nsymptoms++;
+      if (p->symptoms[j].aggregate && p->symptoms[j].aggregate->close)
+        idx[diag__source_index(p->symptoms[j].source)].nclosers++;
+    }
     for (size_t j = 0; j < p->nbenign; j++)
       idx[diag__source_index(p->benign[j].source)].nbenign++;
   }
@@ -308,14 +323,17 @@ diag_status diag__kb_index(diag_kb *kb) {
       idx[f].symptoms = diag__calloc(&kb->mem, idx[f].nsymptoms, sizeof(diag__rule *));
     if (idx[f].nbenign)
       idx[f].benign = diag__calloc(&kb->mem, idx[f].nbenign, sizeof(diag__rule *));
-    if ((idx[f].nsymptoms && !idx[f].symptoms) || (idx[f].nbenign && !idx[f].benign)) {
+    if (idx[f].nclosers)
+      idx[f].closers = diag__calloc(&kb->mem, idx[f].nclosers, sizeof(diag__rule *));
+    if ((idx[f].nsymptoms && !idx[f].symptoms) || (idx[f].nbenign && !idx[f].benign) ||
+        (idx[f].nclosers && !idx[f].closers)) {
       diag_status st = diag__mem_failure(&kb->mem);
       free_index(&kb->mem, idx);
       return st;
     }
-    idx[f].nsymptoms = idx[f].nbenign = 0; /* refilled below */
+    idx[f].nsymptoms = idx[f].nbenign = idx[f].nclosers = 0; /* refilled below */
   }
-  size_t nsymptoms = 0, nbenign = 0, nregex = 0;
+  size_t nsymptoms = 0, nbenign = 0, nregex = 0, naggregates = 0;
   for (size_t i = 0; i < kb->nproblems; i++) {
     struct diag_problem *p = kb->problems[i];
     p->index = i;
@@ -326,6 +344,13 @@ diag_status diag__kb_index(diag_kb *kb) {
       for (size_t k = 0; k < r->npreds; k++)
         nregex += r->preds[k].op == DIAG__OP_REGEX;
       s->symptoms[s->nsymptoms++] = r;
+      if (!r->aggregate) continue;
+      r->aggregate->index = naggregates++;
+      diag__rule *close = r->aggregate->close;
+      if (!close) continue;
+      for (size_t k = 0; k < close->npreds; k++)
+        nregex += close->preds[k].op == DIAG__OP_REGEX;
+      s->closers[s->nclosers++] = close;
     }
     for (size_t j = 0; j < p->nbenign; j++) {
       diag__rule *r = &p->benign[j];
@@ -340,6 +365,8 @@ diag_status diag__kb_index(diag_kb *kb) {
     diag_status st = build_gate(&kb->mem, &idx[f]);
     for (size_t i = 0; st == DIAG_OK && i < idx[f].nbenign + idx[f].nsymptoms; i++)
       st = order_rule(&kb->mem, source_rule(&idx[f], i));
+    for (size_t i = 0; st == DIAG_OK && i < idx[f].nclosers; i++)
+      st = order_rule(&kb->mem, idx[f].closers[i]);
     if (st != DIAG_OK) {
       free_index(&kb->mem, idx);
       return st;
@@ -349,6 +376,7 @@ diag_status diag__kb_index(diag_kb *kb) {
   kb->by_source = idx;
   kb->nsymptoms = nsymptoms;
   kb->nregex = nregex;
+  kb->naggregates = naggregates;
   kb->nbenign = nbenign;
   return DIAG_OK;
 }

@@ -42,6 +42,26 @@ typedef struct diag__pred {
   diag__regex *regex; /* REGEX */
 } diag__pred;
 
+struct diag__rule;
+
+/* A symptom's `aggregate:` clause. Records that pass the symptom's `where`
+ * are counted in groups of equal `by` values; the symptom holds for a
+ * group that reaches `at_least`. With `within`, only records whose own
+ * timestamps lie within that span of each other count together. With
+ * `state`, each such record opens a key (its `key` values) that a later
+ * record matching `close` with the same key closes, and a group counts its
+ * keys still open. The resolver's state for it is in lib/resolve. */
+typedef struct diag__aggregate {
+  size_t *by; /* slots of the grouping fields */
+  size_t nby;
+  uint64_t at_least;
+  int64_t within_ns;        /* 0: no window */
+  size_t *key;              /* state: slots of the key fields */
+  size_t nkey;              /* 0: no state */
+  struct diag__rule *close; /* state: the closing condition; NULL without state */
+  size_t index;             /* 0..kb->naggregates-1, set by diag__kb_index */
+} diag__aggregate;
+
 typedef struct diag__rule {
   char *id;
   const diag__source *source;
@@ -56,6 +76,11 @@ typedef struct diag__rule {
    * cheapest condition first; built by diag__kb_index. preds keeps the
    * order the author wrote, which evidence relies on. */
   size_t *order;
+  diag__aggregate *aggregate; /* symptoms only; NULL for a per-record symptom */
+  /* A state's closing condition is a rule of its own (no id, no weight),
+   * tried on every record of its source; this names the aggregate it
+   * closes keys of. NULL for every other rule. */
+  const diag__aggregate *closes;
 } diag__rule;
 
 struct diag_resolution {
@@ -140,6 +165,10 @@ typedef struct diag__source_rules {
   size_t gate_slot;
   unsigned char *gated; /* nbenign + nsymptoms flags */
   int all_gated;        /* every rule is gated: a closed gate ends the record */
+  /* The closing conditions of the aggregates over this source. They run
+   * before the gate: a record that closes a key need match no symptom. */
+  diag__rule **closers;
+  size_t nclosers;
 } diag__source_rules;
 
 struct diag_kb {
@@ -153,6 +182,7 @@ struct diag_kb {
   size_t nsymptoms; /* over all problems */
   size_t nbenign;
   size_t nregex;                 /* regex conditions over all problems */
+  size_t naggregates;            /* symptoms with an aggregate clause */
   diag__source_rules *by_source; /* diag__source_table_count entries */
   atomic_int frozen;
 };

@@ -648,8 +648,10 @@ static void compile_where(loader *L, diag__rule *r, const diag__ynode *where) {
 /* Problems                                                           */
 /* ------------------------------------------------------------------ */
 
-static const char *const symptom_keys[] = {"id",     "source",   "where",
-                                           "weight", "required", "description"};
+static const char *const symptom_keys[] = {"id",       "source",      "where",    "weight",
+                                           "required", "description", "aggregate"};
+static const char *const aggregate_keys[] = {"by", "at_least", "within", "state"};
+static const char *const state_keys[] = {"key", "close"};
 static const char *const benign_keys[] = {"id", "source", "where", "why"};
 static const char *const problem_keys[] = {"id",         "title",       "summary", "products",
                                            "references", "symptoms",    "benign",  "cause",
@@ -708,6 +710,155 @@ static int unique_id(loader *L, const diag__ynode *id, const diag__ynode *const 
   return 1;
 }
 
+/* ---- aggregate: ---------------------------------------------------- */
+
+/* Largest `at_least`: far above any real threshold, and a count the
+ * tracked-keys cap could hold. */
+#define MAX_AT_LEAST 1000000
+/* Longest `within`: a year. */
+#define MAX_WITHIN_S (366LL * 24 * 3600)
+
+/* A field list (`by: [source ip]`, or one name) as slots of r's source;
+ * returns 1 when every name resolved. */
+static int field_list(loader *L, const diag__rule *r, const diag__ynode *n, size_t **out,
+                      size_t *count) {
+  const diag__ynode *const *items = &n;
+  size_t nitems = 1;
+  if (n->kind == DIAG__YNODE_SEQUENCE) {
+    items = (const diag__ynode *const *)n->items;
+    nitems = n->nitems;
+    if (nitems == 0) {
+      err(L, n, NULL, "expected at least one field name");
+      return 0;
+    }
+  }
+  size_t *slots = diag__calloc(L->mem, nitems, sizeof *slots);
+  if (!slots) {
+    oom(L);
+    return 0;
+  }
+  int ok = 1;
+  for (size_t i = 0; i < nitems && !L->fail; i++) {
+    field_ctx f;
+    if (!text_ok(L, items[i], "a field name") || !resolve_field(L, r->source, items[i], &f))
+      ok = 0;
+    else
+      slots[i] = f.slot;
+  }
+  if (!ok || L->fail) {
+    diag__free(L->mem, slots);
+    return 0;
+  }
+  *out = slots;
+  *count = nitems;
+  return 1;
+}
+
+/* `within`: whole seconds, or a number with a unit s, m, h or d. */
+static int parse_window(loader *L, const diag__ynode *n, int64_t *ns) {
+  if (!text_ok(L, n, "a time span")) return 0;
+  size_t len = n->len;
+  int64_t unit = 1;
+  switch (n->text[len - 1]) {
+  case 's': len--; break;
+  case 'm': unit = 60, len--; break;
+  case 'h': unit = 3600, len--; break;
+  case 'd': unit = 86400, len--; break;
+  default: break;
+  }
+  uint64_t v;
+  if (len == 0 || !diag__parse_u64(n->text, len, &v) || v == 0 ||
+      v > (uint64_t)(MAX_WITHIN_S / unit)) {
+    err(L, n, NULL,
+        "\"%.64s\" is not a time span (write seconds, or a number with s, m, h or d, such as "
+        "30m or 24h; from 1s to 366d)",
+        n->text);
+    return 0;
+  }
+  *ns = (int64_t)v * unit * 1000000000LL;
+  return 1;
+}
+
+static void load_state(loader *L, diag__rule *r, diag__aggregate *a, const diag__ynode *n) {
+  if (!expect(L, n, DIAG__YNODE_MAPPING, "a mapping with key and close")) return;
+  check_keys(L, n, state_keys, COUNT(state_keys));
+  const diag__ynode *v = required(L, n, "key");
+  if (v) {
+    size_t old = push_key(L, "key");
+    field_list(L, r, v, &a->key, &a->nkey);
+    pop(L, old);
+  }
+  v = required(L, n, "close");
+  if (!v) return;
+  size_t old = push_key(L, "close");
+  diag__rule *close = diag__calloc(L->mem, 1, sizeof *close);
+  if (!close) {
+    oom(L);
+  } else {
+    close->source = r->source;
+    close->problem = r->problem;
+    close->closes = a;
+    a->close = close;
+    compile_where(L, close, v);
+  }
+  pop(L, old);
+}
+
+/* A symptom's `aggregate:` mapping, once its source is known. */
+static void load_aggregate(loader *L, diag__rule *r, const diag__ynode *n) {
+  size_t old = push_key(L, "aggregate");
+  if (!expect(L, n, DIAG__YNODE_MAPPING, "a mapping with by and at_least")) {
+    pop(L, old);
+    return;
+  }
+  check_keys(L, n, aggregate_keys, COUNT(aggregate_keys));
+  diag__aggregate *a = diag__calloc(L->mem, 1, sizeof *a);
+  if (!a) {
+    oom(L);
+    pop(L, old);
+    return;
+  }
+  r->aggregate = a;
+  const diag__ynode *v = required(L, n, "by");
+  if (v && r->source) {
+    size_t o2 = push_key(L, "by");
+    field_list(L, r, v, &a->by, &a->nby);
+    pop(L, o2);
+  }
+  v = required(L, n, "at_least");
+  if (v) {
+    size_t o2 = push_key(L, "at_least");
+    uint64_t k;
+    if (!text_ok(L, v, "a count")) {
+      /* reported */
+    } else if (v->quoted || !diag__parse_u64(v->text, v->len, &k) || k == 0 || k > MAX_AT_LEAST) {
+      err(L, v, NULL, "at_least must be a whole number from 1 to %d, found \"%.64s\"", MAX_AT_LEAST,
+          v->text);
+    } else {
+      a->at_least = k;
+    }
+    pop(L, o2);
+  }
+  const diag__ynode *within = diag__ymap_get(n, "within");
+  if (within) {
+    size_t o2 = push_key(L, "within");
+    parse_window(L, within, &a->within_ns);
+    pop(L, o2);
+  }
+  v = diag__ymap_get(n, "state");
+  if (v && r->source) {
+    size_t o2 = push_key(L, "state");
+    if (within)
+      err(L, key_node(n, "state"), NULL,
+          "state and within cannot be combined: a state counts the keys still open, whenever "
+          "they were opened");
+    else
+      load_state(L, r, a, v);
+    pop(L, o2);
+  }
+  pop(L, old);
+}
+
 /* A symptom (benign == 0) or benign rule at node n. `earlier` lists the
  * entry nodes before it that share its id namespace. */
 static void load_rule(loader *L, struct diag_problem *p, diag__rule *r, const diag__ynode *n,
@@ -744,6 +895,8 @@ static void load_rule(loader *L, struct diag_problem *p, diag__rule *r, const di
     string_key(L, n, "why", 1, &r->why);
     return;
   }
+  v = diag__ymap_get(n, "aggregate");
+  if (v) load_aggregate(L, r, v);
   r->weight = -1; /* until a valid weight is read: check_zero_weights skips it */
   v = required(L, n, "weight");
   if (v) {

@@ -158,6 +158,12 @@ static void finding(diag__writer *w, const diag_finding *f) {
     diag__puts(w, diag_match_rule(m));
     diag__puts(w, ": ");
     records(w, diag_match_count(m));
+    if (diag_match_group(m)) {
+      /* An aggregate: its count is one group's, cited by first and last record. */
+      diag__puts(w, " in group ");
+      diag__put_text_safe(w, diag_match_group(m), strlen(diag_match_group(m)));
+      diag__puts(w, " (first and last shown)");
+    }
     diag__puts(w, "\n");
     evidence(w, m, 7);
   }

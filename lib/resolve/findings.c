@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "aggregate.h"
 #include "session_internal.h"
 
 /* Confidence descending, then problem id: the same inputs always give the
@@ -80,6 +81,7 @@ static void refresh_problem(struct diag_session *s, struct diag_finding *f) {
 void diag__session_refresh(struct diag_session *s) {
   if (!s->dirty || !s->kb) return;
   const diag_kb *kb = s->kb;
+  diag__agg_refresh(s);
   s->nfindings = 0;
   for (size_t p = 0; p < kb->nproblems; p++) {
     struct diag_finding *f = &s->findings[p];
@@ -213,10 +215,7 @@ DIAG_API const diag_problem *diag_match_problem(const diag_match *m) {
 DIAG_API const char *diag_match_why(const diag_match *m) { return m ? m->rule->why : NULL; }
 DIAG_API double diag_match_weight(const diag_match *m) { return m ? m->rule->weight : 0.0; }
 DIAG_API uint64_t diag_match_count(const diag_match *m) { return m ? m->count : 0; }
-DIAG_API const char *diag_match_group(const diag_match *m) {
-  (void)m; /* aggregation by group arrives with the `by` clause */
-  return NULL;
-}
+DIAG_API const char *diag_match_group(const diag_match *m) { return m ? m->group : NULL; }
 DIAG_API size_t diag_match_evidence_count(const diag_match *m) { return m ? m->nevidence : 0; }
 DIAG_API const diag_evidence *diag_match_evidence_at(const diag_match *m, size_t index) {
   return m && index < m->nevidence ? &m->evidence[index] : NULL;

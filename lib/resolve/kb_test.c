@@ -38,7 +38,9 @@ static diag_status run_sample(diag_kb *kb, const struct diag_problem *p, const c
   if (st == DIAG_OK) {
     diag__session_refresh(s);
     for (size_t i = 0; i < p->nsymptoms; i++) {
-      uint64_t n = s->symptom_matches[p->symptoms[i].global_index].count;
+      /* records, not count: a sample is one line, which an aggregate
+       * counts toward its group without reaching at_least. */
+      uint64_t n = s->symptom_matches[p->symptoms[i].global_index].records;
       if (n && !out->symptom) out->symptom = p->symptoms[i].id;
       out->own_symptoms += n;
     }

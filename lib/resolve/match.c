@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/text.h"
+#include "aggregate.h"
 #include "session_internal.h"
 
 #define NO_COLUMN SIZE_MAX
@@ -169,10 +170,31 @@ static uint64_t deciding_line(const struct diag_input *in, const diag__rule *rul
   return column == NO_COLUMN ? rec->line : rec->field_lines[column];
 }
 
+diag_status diag__evidence_copy(struct diag_session *s, const struct diag_input *in,
+                                const diag__rule *rule, const diag_record *rec,
+                                struct diag_evidence *e) {
+  size_t len = rec->text_len;
+  size_t cap = (size_t)s->limits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES];
+  if (len > cap) {
+    len = diag__utf8_cut(rec->text, cap);
+    s->hits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES]++;
+  }
+  char *text = diag__strndup(&s->mem, rec->text, len);
+  if (!text) return diag__mem_failure(&s->mem);
+  e->input = in->name;
+  e->line = deciding_line(in, rule, rec);
+  e->end_line = rec->end_line;
+  e->offset = rec->offset;
+  e->text = text;
+  e->len = len;
+  return DIAG_OK;
+}
+
 /* Counts a match and keeps the record as evidence while there is room. */
 static diag_status record_match(struct diag_session *s, struct diag_input *in, struct diag_match *m,
                                 const diag_record *rec) {
   m->count++;
+  m->records++;
   size_t max = (size_t)s->limits[DIAG_LIMIT_EVIDENCE];
   if (m->nevidence >= max) {
     s->hits[DIAG_LIMIT_EVIDENCE]++;
@@ -183,22 +205,9 @@ static diag_status record_match(struct diag_session *s, struct diag_input *in, s
     if (!m->evidence) return diag__mem_failure(&s->mem);
     m->evidence_cap = max;
   }
-  size_t len = rec->text_len;
-  size_t cap = (size_t)s->limits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES];
-  if (len > cap) {
-    len = diag__utf8_cut(rec->text, cap);
-    s->hits[DIAG_LIMIT_EVIDENCE_TEXT_BYTES]++;
-  }
-  char *text = diag__strndup(&s->mem, rec->text, len);
-  if (!text) return diag__mem_failure(&s->mem);
-  struct diag_evidence *e = &m->evidence[m->nevidence++];
-  e->input = in->name;
-  e->line = deciding_line(in, m->rule, rec);
-  e->end_line = rec->end_line;
-  e->offset = rec->offset;
-  e->text = text;
-  e->len = len;
-  return DIAG_OK;
+  diag_status st = diag__evidence_copy(s, in, m->rule, rec, &m->evidence[m->nevidence]);
+  if (st == DIAG_OK) m->nevidence++;
+  return st;
 }
 
 static diag_status match_record(struct diag_session *s, struct diag_input *in,
@@ -207,6 +216,9 @@ static diag_status match_record(struct diag_session *s, struct diag_input *in,
   const diag__source_rules *rules = &kb->by_source[in->source_index];
   if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
   if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
+  /* Closing a key is not a symptom: no gate or benign rule holds it back. */
+  for (size_t i = 0; i < rules->nclosers; i++)
+    if (rule_holds(s, rules->closers[i], in, rec)) diag__agg_close(s, in, rules->closers[i], rec);
   int open = gate_open(s, rules, in, rec);
   if (!open && rules->all_gated) return DIAG_OK; /* most records end here */
 
@@ -223,7 +235,9 @@ static diag_status match_record(struct diag_session *s, struct diag_input *in,
     if (!open && rules->gated[rules->nbenign + i]) continue;
     if (!rule_holds(s, rule, in, rec)) continue;
     s->dirty = 1;
-    diag_status st = record_match(s, in, &s->symptom_matches[rule->global_index], rec);
+    diag_status st = rule->aggregate
+                         ? diag__agg_add(s, in, rule, rec)
+                         : record_match(s, in, &s->symptom_matches[rule->global_index], rec);
     if (st != DIAG_OK) return st;
   }
   return DIAG_OK;

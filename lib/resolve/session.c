@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../core/error.h"
+#include "aggregate.h"
 #include "session_internal.h"
 
 static const uint64_t default_limits[DIAG_LIMIT_COUNT] = {
@@ -11,6 +12,7 @@ static const uint64_t default_limits[DIAG_LIMIT_COUNT] = {
     [DIAG_LIMIT_MEMORY_BYTES] = (uint64_t)256 * 1024 * 1024,
     [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = 4096,
     [DIAG_LIMIT_REGEX_STEPS] = 100000,
+    [DIAG_LIMIT_TRACKED_KEYS] = 10000,
 };
 
 static const char *const limit_names[DIAG_LIMIT_COUNT] = {
@@ -20,6 +22,7 @@ static const char *const limit_names[DIAG_LIMIT_COUNT] = {
     [DIAG_LIMIT_MEMORY_BYTES] = "memory_bytes",
     [DIAG_LIMIT_EVIDENCE_TEXT_BYTES] = "evidence_text_bytes",
     [DIAG_LIMIT_REGEX_STEPS] = "regex_steps",
+    [DIAG_LIMIT_TRACKED_KEYS] = "tracked_keys",
 };
 
 static const char *const reason_names[DIAG_UNPARSED_REASON_COUNT] = {
@@ -84,8 +87,9 @@ DIAG_API diag_status diag_session_new(diag_session **out, diag_kb *kb,
         s->benign_matches[prob->benign[i].global_index].rule = &prob->benign[i];
     }
   }
-  if (kb && kb->nregex &&
-      diag__regex_scratch_new(&s->mem, s->limits[DIAG_LIMIT_REGEX_STEPS], &s->regex) != DIAG_OK) {
+  if ((kb && kb->nregex &&
+       diag__regex_scratch_new(&s->mem, s->limits[DIAG_LIMIT_REGEX_STEPS], &s->regex) != DIAG_OK) ||
+      diag__agg_init(s) != DIAG_OK) {
     diag_session_free(s);
     return diag__error(error, DIAG_ENOMEM, "out of memory creating a session");
   }
@@ -98,6 +102,7 @@ static void free_match(diag__mem *mem, struct diag_match *m) {
   for (size_t i = 0; i < m->nevidence; i++)
     diag__free(mem, m->evidence[i].text);
   diag__free(mem, m->evidence);
+  diag__free(mem, m->group);
 }
 
 static void free_input(diag__mem *mem, struct diag_input *in) {
@@ -116,6 +121,7 @@ DIAG_API void diag_session_free(diag_session *s) {
   for (size_t i = 0; i < s->ninputs; i++)
     free_input(&s->mem, s->inputs[i]);
   diag__free(&s->mem, s->inputs);
+  diag__agg_fini(s); /* before the matches: a state's match borrows from it */
   if (s->kb) {
     if (s->symptom_matches)
       for (size_t i = 0; i < s->kb->nsymptoms; i++)
@@ -151,6 +157,7 @@ DIAG_API diag_status diag_session_set_limit(diag_session *s, diag_limit which, u
     break;
   case DIAG_LIMIT_EVIDENCE:
   case DIAG_LIMIT_UNPARSED_SAMPLES:
+  case DIAG_LIMIT_TRACKED_KEYS:
     if (value > 1000000) return DIAG_EINVAL;
     break;
   case DIAG_LIMIT_REGEX_STEPS:

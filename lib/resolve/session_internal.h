@@ -23,7 +23,13 @@ struct diag_evidence {
 
 struct diag_match {
   const diag__rule *rule;
+  /* Records that matched. For an aggregate: the count of the group that
+   * holds (the largest), with `group` naming it and the evidence being its
+   * first and last records; `records` counts every record that passed the
+   * rule's `where`, grouped or not (what a KB test sample checks). */
   uint64_t count;
+  uint64_t records;
+  char *group;                    /* "field=value, ..." of an aggregate's group; NULL otherwise */
   struct diag_evidence *evidence; /* at most the evidence limit */
   size_t nevidence;
   size_t evidence_cap;
@@ -110,15 +116,24 @@ struct diag_session {
   size_t nfindings;
   const struct diag_match **benign_order; /* benign rules that matched, KB order */
   size_t nbenign_matched;
-  int dirty;                  /* findings need recomputing */
-  diag__regex_scratch *regex; /* match state for KB regexes; NULL when the KB has none */
-  diag_status match_failure;  /* set when a regex ran out of memory mid-match */
+  int dirty;                    /* findings need recomputing */
+  struct diag__agg_state *aggs; /* kb->naggregates entries (aggregate.c) */
+  uint64_t tracked;             /* aggregation entries held, against DIAG_LIMIT_TRACKED_KEYS */
+  diag__buf agg_key;            /* scratch for building group and state keys */
+  diag__regex_scratch *regex;   /* match state for KB regexes; NULL when the KB has none */
+  diag_status match_failure;    /* set when a regex ran out of memory mid-match */
 };
 
 /* Matches one parsed record against the KB: benign rules first, then
  * symptoms (match.c). */
 diag_status diag__session_match(struct diag_session *s, struct diag_input *in,
                                 const diag_record *rec);
+
+/* Copies a matched record into e as evidence citing the line of the
+ * field that decided `rule` (match.c). */
+diag_status diag__evidence_copy(struct diag_session *s, const struct diag_input *in,
+                                const diag__rule *rule, const diag_record *rec,
+                                struct diag_evidence *e);
 
 /* Recomputes findings and benign order if anything changed (findings.c). */
 void diag__session_refresh(struct diag_session *s);

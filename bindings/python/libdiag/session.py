@@ -71,6 +71,8 @@ class Limit(enum.IntEnum):
     """Bytes of text kept per evidence line (default 4096)."""
     REGEX_STEPS = 5
     """Backtracking steps one KB regex may take on one field (default 100000, minimum 100)."""
+    TRACKED_KEYS = 6
+    """Aggregation entries (groups, open keys, records in a window) held at once (default 10000)."""
 
     @property
     def key(self) -> str:
