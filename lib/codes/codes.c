@@ -9,6 +9,7 @@
  *   80070005       exactly eight decimal digits: read as decimal AND as hex
  *   401.5          IIS status.substatus (100-599 . 0-999), table "iis" only
  *   E_FAIL         a symbol of any numeric table, case-insensitive  "name"
+ *   STATUS_ACCESS_DENIED  STATUS_ and an NTSTATUS (Procmon) string      "name"
  *
  * A value with the HRESULT layout whose facility is WIN32 and severity is set
  * ((v & 0xFFFF0000) == 0x80070000) also reports the embedded Win32 code from
@@ -76,14 +77,23 @@ static int looks_like_constant(const char *s, size_t len) {
   return underscore;
 }
 
-/* The first entry of a numeric table, in table order, whose symbol is name. */
+/* The first entry of a numeric table, in table order, whose symbol is name.
+ * `STATUS_` and a Process Monitor string with '_' for ' ' also names its
+ * NTSTATUS entry: STATUS_ACCESS_DENIED is how ntstatus.h and application
+ * logs spell what Procmon prints as ACCESS DENIED (inference: it holds where
+ * the two spellings coincide; a name Procmon shortens, such as
+ * STATUS_OBJECT_NAME_NOT_FOUND, stays unknown rather than wrong). */
 static const diag__code_entry *find_symbol(const char *name, size_t len) {
+  static const char status[] = "STATUS_";
   for (size_t t = 0; t < diag__code_table_count; t++) {
     const diag__code_table *table = &diag__code_tables[t];
     if (table->kind != DIAG__CODE_NUMERIC) continue;
     for (size_t i = 0; i < table->count; i++)
       if (diag__ci_equal_z(name, len, table->entries[i].symbol)) return &table->entries[i];
   }
+  size_t plen = sizeof status - 1;
+  if (len > plen && diag__ci_equal(name, plen, status, plen))
+    return diag__ntstatus_find(name + plen, len - plen);
   return NULL;
 }
 

@@ -333,6 +333,29 @@ const diag__code_table diag__code_tables[] = {
 
 const size_t diag__code_table_count = sizeof(diag__code_tables) / sizeof(diag__code_tables[0]);
 
+/* '_' and ' ' are one character here, and case does not count. */
+static unsigned char status_fold(unsigned char c) { return c == '_' ? ' ' : diag__lower(c); }
+
+const diag__code_entry *diag__ntstatus_find(const char *name, size_t len) {
+  for (size_t i = 0; i < diag__ntstatus_count; i++) {
+    const char *sym = diag__ntstatus_codes[i].symbol;
+    size_t k = 0;
+    while (k < len && sym[k] &&
+           status_fold((unsigned char)name[k]) == status_fold((unsigned char)sym[k]))
+      k++;
+    if (k == len && sym[k] == '\0') return &diag__ntstatus_codes[i];
+  }
+  return NULL;
+}
+
+void diag__code_hex(uint32_t value, char out[DIAG__CODE_HEX_LEN]) {
+  static const char hex[] = "0123456789ABCDEF";
+  out[0] = '0';
+  out[1] = 'x';
+  for (int k = 0; k < 8; k++)
+    out[2 + k] = hex[(value >> (28 - 4 * k)) & 0xF];
+}
+
 const diag__code_table *diag__code_table_find(const char *name) {
   if (!name) return NULL;
   for (size_t t = 0; t < diag__code_table_count; t++) {

@@ -39,6 +39,17 @@ extern const size_t diag__code_table_count;
 extern const diag__code_entry diag__ntstatus_codes[];
 extern const size_t diag__ntstatus_count;
 
+/* The NTSTATUS entry whose Process Monitor string is name, compared ignoring
+ * case and with '_' standing for ' ' (Procmon prints BUFFER OVERFLOW, some
+ * exports BUFFER_OVERFLOW), or NULL. */
+const diag__code_entry *diag__ntstatus_find(const char *name, size_t len);
+
+/* The canonical spelling of a code value, `0x` and eight upper-case hex
+ * digits (not NUL-terminated): what parsers write into a CODE field that the
+ * log spelt otherwise, so the value reads back with diag__value_code. */
+#define DIAG__CODE_HEX_LEN 10
+void diag__code_hex(uint32_t value, char out[DIAG__CODE_HEX_LEN]);
+
 /* The table called name (exact, case-insensitive), or NULL. */
 const diag__code_table *diag__code_table_find(const char *name);
 

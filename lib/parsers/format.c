@@ -3,7 +3,8 @@
  * Detection runs over the first bytes of an input in the order DESIGN.md
  * gives: formats that are recognised but not supported (each with the
  * command that converts it), then the supported formats, most specific
- * first. Whatever fits nothing is an unsupported input. */
+ * first, and last the `text` fallback, which reads any other text line by
+ * line. Only binary data that fits nothing is an unsupported input. */
 #include "format.h"
 
 #include <string.h>
@@ -15,7 +16,8 @@ static int starts_with(const char *head, size_t len, const char *magic, size_t m
 }
 
 /* A recognised-only format is identified by a magic prefix. Those that need
- * more than a prefix (ISA 2000 native) come with their parser issue. */
+ * more than a prefix (ISA 2000 native) are defined next to the parser of
+ * the format they are the unsupported shape of. */
 #define MAGIC_DETECTOR(fn, magic)                                                                  \
   static diag__detect fn(const char *head, size_t len, int complete) {                             \
     static const char m[] = magic;                                                                 \
@@ -83,6 +85,8 @@ const diag__format *const diag__format_table[] = {
     &format_jpeg,
     &format_gif,
     &format_pdf,
+    /* ISA 2000's own comma-separated log: before anything reads it as text. */
+    &diag__format_isa_native,
     /* 2. supported, most specific first */
     /* Windows events: an <Event>/<Events> root, a text block's first two
      * labels, or the exact CSV header. */
@@ -95,11 +99,21 @@ const diag__format *const diag__format_table[] = {
     &diag__format_windowsupdate_etw,
     &diag__format_procmon_csv,
     &diag__format_procmon_paste,
+    /* Exchange's CSV logs open with W3C-like directives: before w3c. */
+    &diag__format_exchange_log,
+    /* ISA Server's W3C logs name their writer in #Software: before w3c. */
+    &diag__format_isa_w3c,
     &diag__format_w3c,
+    /* Rows known by TCP/UDP and two endpoints, after at most a title and a
+     * column header: nothing above starts like that. */
+    &diag__format_netstat,
     /* A header line that nothing else starts with. */
     &diag__format_regedit,
     /* `Name : value` blocks; says no to event text (`Log Name:`). */
     &diag__format_powershell_list,
+    /* 3. the fallback, last: any text that no format above reads, line by
+     * line. A format placed after it would never be detected. */
+    &diag__format_text,
 };
 const size_t diag__format_table_count = sizeof diag__format_table / sizeof diag__format_table[0];
 
@@ -114,6 +128,8 @@ const diag__format *diag__format_find(const char *name) {
 const diag__source *const diag__source_table[] = {
     &diag__source_w3c,           &diag__source_windowsupdate, &diag__source_procmon,
     &diag__source_windows_event, &diag__source_powershell,    &diag__source_registry,
+    &diag__source_isa,           &diag__source_exchange,      &diag__source_text,
+    &diag__source_netstat,
 };
 const size_t diag__source_table_count = sizeof diag__source_table / sizeof diag__source_table[0];
 
@@ -156,9 +172,12 @@ diag_type diag__source_field_type(const diag__source *f, const char *name, size_
   return DIAG_TYPE_ABSENT;
 }
 
-/* Binary when the head holds a NUL byte or many control bytes. */
-static int looks_binary(const char *head, size_t len) {
+/* Binary when the head holds a NUL byte or many control bytes. Only the
+ * first DIAG__TEXT_SAMPLE bytes count, so the answer is the same whether the
+ * head is whole or still arriving. */
+int diag__looks_binary(const char *head, size_t len) {
   size_t control = 0;
+  if (len > DIAG__TEXT_SAMPLE) len = DIAG__TEXT_SAMPLE;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)head[i];
     if (c == 0) return 1;
@@ -184,7 +203,7 @@ diag__detect_outcome diag__detect_format(const char *head, size_t len, int compl
     if (d == DIAG__DETECT_MORE) waiting = 1;
   }
   if (waiting && !complete) return DIAG__NEED_MORE;
-  *binary = looks_binary(head, len);
+  *binary = diag__looks_binary(head, len);
   return DIAG__UNKNOWN;
 }
 

@@ -106,9 +106,21 @@ typedef enum diag__detect_outcome {
 diag__detect_outcome diag__detect_format(const char *head, size_t len, int complete,
                                          const diag__format **out, int *binary);
 
+/* Binary data: a NUL byte or more than one byte in twenty a control byte
+ * (other than tab, CR, LF, form feed) among the first DIAG__TEXT_SAMPLE
+ * bytes. Gives the UNKNOWN message; the `text` fallback never takes such
+ * input, so both judge the same bytes. */
+#define DIAG__TEXT_SAMPLE 4096
+int diag__looks_binary(const char *head, size_t len);
+
 /* Individual sources and formats (defined in their own files). */
 extern const diag__source diag__source_w3c;
 extern const diag__format diag__format_w3c;
+extern const diag__source diag__source_isa;
+extern const diag__format diag__format_isa_w3c;
+extern const diag__format diag__format_isa_native;
+extern const diag__source diag__source_netstat;
+extern const diag__format diag__format_netstat;
 extern const diag__source diag__source_powershell;
 extern const diag__format diag__format_powershell_list;
 extern const diag__source diag__source_registry;
@@ -123,5 +135,9 @@ extern const diag__source diag__source_windows_event;
 extern const diag__format diag__format_event_xml;
 extern const diag__format diag__format_event_text;
 extern const diag__format diag__format_event_csv;
+extern const diag__source diag__source_exchange;
+extern const diag__format diag__format_exchange_log;
+extern const diag__source diag__source_text;
+extern const diag__format diag__format_text;
 
 #endif

@@ -83,20 +83,12 @@ static const diag__field_def *catalogue_find(const char *name, size_t len) {
 
 /* Result strings → NTSTATUS come from the code decoder's table
  * (diag__ntstatus_codes), where every Result string Process Monitor prints
- * is a symbol. */
+ * is a symbol; diag__ntstatus_find compares them ignoring case, with '_' for
+ * ' ' ([PP] writes BUFFER_OVERFLOW for what Procmon shows as BUFFER
+ * OVERFLOW). */
 
 /* Room for `0x` and eight hex digits. */
-#define PM_STATUS_MAX 11
-
-/* Result strings compare ignoring case, with '_' for ' ' ([PP] writes
- * BUFFER_OVERFLOW for what Procmon shows as BUFFER OVERFLOW). */
-static unsigned char status_fold(unsigned char c) { return c == '_' ? ' ' : diag__lower(c); }
-
-static int status_equal(const char *a, const char *b, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (status_fold((unsigned char)a[i]) != status_fold((unsigned char)b[i])) return 0;
-  return 1;
-}
+#define PM_STATUS_MAX DIAG__CODE_HEX_LEN
 
 /* `0x` and 1-8 hex digits: Procmon's spelling of a status it has no name for. */
 static int is_hex_status(const char *s, size_t n) {
@@ -110,22 +102,13 @@ static int is_hex_status(const char *s, size_t n) {
  * buf, the Result itself when it is already hex, or empty (absent) when
  * unknown. */
 static diag__span status_of(diag__span result, char *buf) {
-  static const char hex[] = "0123456789ABCDEF";
   diag__span none = {"", 0};
   if (is_hex_status(result.ptr, result.len)) return result;
-  for (size_t i = 0; i < diag__ntstatus_count; i++) {
-    const diag__code_entry *e = &diag__ntstatus_codes[i];
-    size_t len = strlen(e->symbol);
-    if (len == result.len && status_equal(result.ptr, e->symbol, len)) {
-      buf[0] = '0';
-      buf[1] = 'x';
-      for (int k = 0; k < 8; k++)
-        buf[2 + k] = hex[(e->value >> (28 - 4 * k)) & 0xF];
-      diag__span sp = {buf, 10};
-      return sp;
-    }
-  }
-  return none;
+  const diag__code_entry *e = diag__ntstatus_find(result.ptr, result.len);
+  if (!e) return none;
+  diag__code_hex(e->value, buf);
+  diag__span sp = {buf, DIAG__CODE_HEX_LEN};
+  return sp;
 }
 
 /* The longest Result string written at p[0..n) as Procmon writes it (upper

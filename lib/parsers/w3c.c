@@ -1,4 +1,5 @@
-/* The W3C extended log format: IIS, HTTP.sys and ISA Server text logs.
+/* The W3C extended log format: the parser every W3C dialect shares (w3c.h)
+ * and the `w3c` format (IIS, HTTP.sys, and any other writer of it).
  *
  * A file is a stream of `#Directive: value` lines and data lines. `#Fields`
  * names the columns of the data lines that follow it and may change anywhere
@@ -6,12 +7,15 @@
  * appears; nothing is allocated for data lines, whose fields are spans into
  * the line. IIS separates fields with single spaces; ISA Server writes
  * names that contain spaces and separates them (and its data) with tabs.
- * Data before any `#Fields` is read with the IIS 6 default layout when it
- * has exactly that layout's 13 fields (logs pasted without their header). */
+ * For `w3c`, data before any `#Fields` is read with the IIS 6 default
+ * layout when it has exactly that layout's 13 fields (logs pasted without
+ * their header). */
+#include "w3c.h"
+
 #include <string.h>
 
 #include "../core/text.h"
-#include "format.h"
+#include "endpoint.h"
 
 /* Known identifiers: IIS's field list and the W3C WD-logfile identifiers
  * (DOMAIN.md §2.3). Types follow the meaning; anything not clearly numeric
@@ -71,25 +75,7 @@ static const diag__field_def iis6_defs[] = {
     DIAG__FIELD("sc-win32-status", DIAG_TYPE_CODE),
 };
 #define IIS6_COUNT (sizeof iis6_defs / sizeof iis6_defs[0])
-
-typedef struct w3c_state {
-  diag__mem *mem;
-  /* The layout of the last #Fields; its arrays only grow, so a #Fields no
-   * wider than an earlier one allocates nothing. */
-  int have_fields;
-  char sep;
-  diag__layout layout;
-  diag__field_def *defs;
-  size_t defs_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  char *names; /* the names, NUL-terminated one after another */
-  size_t names_cap;
-  /* The headerless fallback: static defs, spans in the state. */
-  diag__layout iis6;
-  diag__span iis6_spans[IIS6_COUNT];
-  uint64_t next_id;
-} w3c_state;
+_Static_assert(IIS6_COUNT == DIAG__W3C_IIS6_COUNT, "w3c.h sizes the IIS 6 spans");
 
 /* ---- field names ---------------------------------------------------- */
 
@@ -189,10 +175,32 @@ static diag__detect w3c_detect(const char *head, size_t len, int complete) {
   }
 }
 
+diag__detect diag__w3c_detect_software(const char *head, size_t len, int complete,
+                                       const char *product) {
+  size_t pos = 0;
+  for (;;) {
+    const char *p = head + pos;
+    size_t rest = len - pos;
+    const char *nl = memchr(p, '\n', rest);
+    if (!nl && !complete) return DIAG__DETECT_MORE;
+    size_t n = rstrip(p, nl ? (size_t)(nl - p) : rest);
+    if (n > 0) {
+      /* The writer names itself before its first #Fields. */
+      if (p[0] != '#' || has_prefix(p, n, "#Fields:")) return DIAG__DETECT_NO;
+      if (has_prefix(p, n, "#Software:"))
+        return diag__ci_contains(p, n, product, strlen(product)) ? DIAG__DETECT_YES
+                                                                 : DIAG__DETECT_NO;
+    }
+    if (!nl) return DIAG__DETECT_NO;
+    pos += (size_t)(nl - p) + 1;
+  }
+}
+
 /* ---- the parser ----------------------------------------------------- */
 
-static diag_status w3c_init(void *state, diag__mem *mem) {
-  w3c_state *st = state;
+diag_status diag__w3c_init(diag__w3c *st, diag__mem *mem, const diag__w3c_dialect *dialect) {
+  st->dialect = dialect;
+  st->format = dialect->format;
   st->mem = mem;
   st->next_id = 1;
   st->iis6.id = st->next_id++;
@@ -204,8 +212,8 @@ static diag_status w3c_init(void *state, diag__mem *mem) {
   return DIAG_OK;
 }
 
-static void w3c_fini(void *state, diag__mem *mem) {
-  w3c_state *st = state;
+void diag__w3c_fini(void *state, diag__mem *mem) {
+  diag__w3c *st = state;
   diag__free(mem, st->defs);
   diag__free(mem, st->spans);
   diag__free(mem, st->names);
@@ -236,63 +244,102 @@ static void each_name(const char *p, size_t n, char sep, name_fn fn, void *ctx) 
   }
 }
 
+/* What a #Fields needs: its names, their bytes, and the dialect's endpoint
+ * columns among them (the first of each name), whose derived names take
+ * `len + sizeof " ip"` and `len + sizeof " port"` bytes more. */
 typedef struct names_count {
+  const diag__w3c_dialect *dialect;
   size_t count;
   size_t bytes;
+  size_t nendpoints;
+  size_t endpoint_col[DIAG__W3C_MAX_ENDPOINTS];
+  int seen[DIAG__W3C_MAX_ENDPOINTS]; /* by dialect name */
 } names_count;
+
+static const char ip_suffix[] = " ip";
+static const char port_suffix[] = " port";
 
 static void count_name(void *ctx, const char *name, size_t len) {
   names_count *c = ctx;
-  (void)name;
+  const diag__w3c_dialect *d = c->dialect;
+  for (size_t k = 0; k < d->nendpoint_names; k++) {
+    if (c->seen[k] || !diag__ci_equal_z(name, len, d->endpoint_names[k])) continue;
+    c->seen[k] = 1;
+    c->endpoint_col[c->nendpoints++] = c->count;
+    c->bytes += 2 * len + sizeof ip_suffix + sizeof port_suffix;
+  }
   c->count++;
   c->bytes += len + 1;
 }
 
 typedef struct names_fill {
-  w3c_state *st;
+  diag__w3c *st;
   size_t i;
   size_t at;
 } names_fill;
 
-/* Types come from the catalogue; names it does not know (open syntax or
- * not) are still kept, as strings. */
-static diag_type name_type(const char *name, size_t len, int64_t *unit_ns) {
+/* Types come from the dialect's catalogue; names it does not know (open
+ * syntax or not) are still kept, as strings. */
+static diag_type name_type(const diag__w3c_dialect *dialect, const char *name, size_t len,
+                           int64_t *unit_ns) {
   *unit_ns = 0;
-  for (size_t i = 0; i < W3C_NFIELDS; i++) {
-    if (diag__ci_equal(name, len, w3c_fields[i].name, w3c_fields[i].name_len)) {
-      *unit_ns = w3c_fields[i].unit_ns;
-      return w3c_fields[i].type;
+  for (size_t i = 0; i < dialect->ncatalogue; i++) {
+    const diag__field_def *c = &dialect->catalogue[i];
+    if (diag__ci_equal(name, len, c->name, c->name_len)) {
+      *unit_ns = c->unit_ns;
+      return c->type;
     }
   }
   return DIAG_TYPE_STRING;
 }
 
-static void fill_name(void *ctx, const char *name, size_t len) {
-  names_fill *f = ctx;
-  w3c_state *st = f->st;
+/* Defines field i as name[0..len) followed by suffix, stored at f->at. */
+static void define_field(names_fill *f, size_t i, const char *name, size_t len, const char *suffix,
+                         size_t suffix_len) {
+  diag__w3c *st = f->st;
   char *copy = st->names + f->at;
   memcpy(copy, name, len);
-  copy[len] = '\0';
-  diag__field_def *d = &st->defs[f->i];
+  memcpy(copy + len, suffix, suffix_len);
+  copy[len + suffix_len] = '\0';
+  diag__field_def *d = &st->defs[i];
   d->name = copy;
-  d->name_len = len;
-  d->type = name_type(name, len, &d->unit_ns);
+  d->name_len = len + suffix_len;
+  d->type = name_type(st->dialect, copy, d->name_len, &d->unit_ns);
+  f->at += len + suffix_len + 1;
+}
+
+static void fill_name(void *ctx, const char *name, size_t len) {
+  names_fill *f = ctx;
+  diag__w3c *st = f->st;
+  define_field(f, f->i, name, len, "", 0);
   if (st->layout.date_field < 0 && diag__ci_equal_z(name, len, "date"))
     st->layout.date_field = (long)f->i;
   if (st->layout.time_field < 0 && diag__ci_equal_z(name, len, "time"))
     st->layout.time_field = (long)f->i;
   f->i++;
-  f->at += len + 1;
+}
+
+/* After the columns: `<name> ip` and `<name> port` for each endpoint
+ * column, named as the #Fields wrote the column. */
+static void fill_endpoints(names_fill *f, const names_count *c) {
+  diag__w3c *st = f->st;
+  for (size_t k = 0; k < c->nendpoints; k++) {
+    const diag__field_def *col = &st->defs[c->endpoint_col[k]];
+    define_field(f, c->count + 2 * k, col->name, col->name_len, ip_suffix, sizeof ip_suffix - 1);
+    define_field(f, c->count + 2 * k + 1, col->name, col->name_len, port_suffix,
+                 sizeof port_suffix - 1);
+  }
 }
 
 /* Grows the layout arrays to hold c; they only grow, so a #Fields no wider
  * than an earlier one allocates nothing. Each pointer is stored back as
  * soon as it moves, so the state never holds a freed pointer. */
-static diag_status reserve_layout(w3c_state *st, const names_count *c) {
+static diag_status reserve_layout(diag__w3c *st, const names_count *c) {
   void *defs = st->defs, *spans = st->spans, *names = st->names;
-  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, c->count, sizeof *st->defs);
+  size_t fields = c->count + 2 * c->nendpoints;
+  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, fields, sizeof *st->defs);
   st->defs = defs;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, c->count, sizeof *st->spans);
+  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, fields, sizeof *st->spans);
   st->spans = spans;
   if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, c->bytes, 1);
   st->names = names;
@@ -300,9 +347,11 @@ static diag_status reserve_layout(w3c_state *st, const names_count *c) {
 }
 
 /* `#Fields: a b c`: the value p[0..n) is already trimmed and non-empty. */
-static diag_status set_fields(w3c_state *st, const char *p, size_t n) {
+static diag_status set_fields(diag__w3c *st, const char *p, size_t n) {
   char sep = memchr(p, '\t', n) ? '\t' : ' ';
-  names_count c = {0, 0};
+  names_count c;
+  memset(&c, 0, sizeof c);
+  c.dialect = st->dialect;
   each_name(p, n, sep, count_name, &c);
   /* The old layout goes now: on a failure below there is none rather than
    * one whose arrays have moved. */
@@ -313,8 +362,12 @@ static diag_status set_fields(w3c_state *st, const char *p, size_t n) {
   st->layout.time_field = -1;
   names_fill f = {st, 0, 0};
   each_name(p, n, sep, fill_name, &f);
+  fill_endpoints(&f, &c);
+  st->columns = c.count;
+  st->nendpoints = c.nendpoints;
+  memcpy(st->endpoint_col, c.endpoint_col, sizeof st->endpoint_col);
   st->layout.id = st->next_id++;
-  st->layout.count = c.count;
+  st->layout.count = c.count + 2 * c.nendpoints;
   st->layout.defs = st->defs;
   st->layout.time_flags = DIAG_TIME_HAS_ZONE; /* IIS and ISA write UTC */
   st->sep = sep;
@@ -324,7 +377,7 @@ static diag_status set_fields(w3c_state *st, const char *p, size_t n) {
 
 /* A directive is `#Identifier:` with a non-empty identifier; only #Fields
  * means anything to the parser. */
-static diag_status directive(w3c_state *st, const diag__sink *sink, const diag__line *line) {
+static diag_status directive(diag__w3c *st, const diag__sink *sink, const diag__line *line) {
   const char *p = line->text + 1;
   size_t n = line->len - 1;
   const char *colon = memchr(p, ':', n);
@@ -438,10 +491,10 @@ static int split(const char *p, size_t n, char sep, diag__span *spans, size_t co
   return 1;
 }
 
-static diag_status emit(const diag__sink *sink, const diag__line *line, const diag__layout *layout,
-                        const diag__span *spans) {
+static diag_status emit(const diag__w3c *st, const diag__sink *sink, const diag__line *line,
+                        const diag__layout *layout, const diag__span *spans) {
   diag_record rec;
-  rec.format = &diag__format_w3c;
+  rec.format = st->format;
   rec.input = sink->input_name;
   rec.line = line->number;
   rec.end_line = line->number;
@@ -454,20 +507,32 @@ static diag_status emit(const diag__sink *sink, const diag__line *line, const di
   return sink->record(sink->ctx, &rec);
 }
 
-static diag_status data_line(w3c_state *st, const diag__sink *sink, const diag__line *line,
-                             size_t n) {
-  if (st->have_fields) {
-    if (!split(line->text, n, st->sep, st->spans, st->layout.count))
-      return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
-    return emit(sink, line, &st->layout, st->spans);
+/* The derived fields of the endpoint columns, after the columns. A value
+ * that is no endpoint keeps its spans: the typed accessors then say EINVAL,
+ * and the column itself is there as written. */
+static void split_endpoints(diag__w3c *st) {
+  for (size_t k = 0; k < st->nendpoints; k++) {
+    const diag__span *raw = &st->spans[st->endpoint_col[k]];
+    diag__span *ip = &st->spans[st->columns + 2 * k];
+    (void)diag__endpoint_split(raw->ptr, raw->len, ip, ip + 1);
   }
-  if (!split(line->text, n, ' ', st->iis6_spans, IIS6_COUNT))
-    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
-  return emit(sink, line, &st->iis6, st->iis6_spans);
 }
 
-static diag_status w3c_line(void *state, const diag__sink *sink, const diag__line *line) {
-  w3c_state *st = state;
+static diag_status data_line(diag__w3c *st, const diag__sink *sink, const diag__line *line,
+                             size_t n) {
+  if (st->have_fields) {
+    if (!split(line->text, n, st->sep, st->spans, st->columns))
+      return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
+    if (st->nendpoints) split_endpoints(st);
+    return emit(st, sink, line, &st->layout, st->spans);
+  }
+  if (!st->dialect->headerless_iis6 || !split(line->text, n, ' ', st->iis6_spans, IIS6_COUNT))
+    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
+  return emit(st, sink, line, &st->iis6, st->iis6_spans);
+}
+
+diag_status diag__w3c_line(void *state, const diag__sink *sink, const diag__line *line) {
+  diag__w3c *st = state;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   /* Tabs are data when they separate fields, so only trailing spaces and
    * CRs go in a tab layout (an empty last field stays a field). */
@@ -491,14 +556,27 @@ const diag__source diag__source_w3c = {
     .plus_for_space = 1,
 };
 
+static const diag__w3c_dialect iis_dialect = {
+    .format = &diag__format_w3c,
+    .catalogue = w3c_fields,
+    .ncatalogue = W3C_NFIELDS,
+    .headerless_iis6 = 1,
+    .endpoint_names = NULL,
+    .nendpoint_names = 0,
+};
+
+static diag_status w3c_init(void *state, diag__mem *mem) {
+  return diag__w3c_init(state, mem, &iis_dialect);
+}
+
 const diag__format diag__format_w3c = {
     .name = "w3c",
-    .description = "W3C extended log format (IIS, HTTP.sys, ISA Server text logs)",
+    .description = "W3C extended log format (IIS, HTTP.sys)",
     .supported = 1,
     .detect = w3c_detect,
-    .state_size = sizeof(w3c_state),
+    .state_size = sizeof(diag__w3c),
     .init = w3c_init,
-    .fini = w3c_fini,
-    .line = w3c_line,
+    .fini = diag__w3c_fini,
+    .line = diag__w3c_line,
     .source = &diag__source_w3c,
 };

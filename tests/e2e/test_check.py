@@ -69,7 +69,7 @@ class Thresholds(unittest.TestCase):
     def test_unknown(self):
         bad_kb = os.path.join(FIXTURES, "kb", "invalid", "misspelt-field.yaml")
         cases = [
-            ([e2e("not_a_log.txt")], "not_a_log.txt: unsupported input"),
+            ([e2e("not_a_log.bin")], "not_a_log.bin: unsupported input"),
             ([e2e("no-such-file.log")], "no-such-file.log: cannot open"),
             (["--kb", bad_kb, e2e("exchange_day.log")], "knowledge base error: "),
             ([], "no FILE given"),

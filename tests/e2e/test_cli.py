@@ -155,15 +155,24 @@ class Contract(unittest.TestCase):
                 self.assertEqual(doc["inconclusive"], [])
                 self.assertEqual(doc["inputs"][0]["unparsed"], 0)
 
-    def test_not_a_log_exits_2_naming_it(self):
+    def test_text_of_no_known_shape_is_read_as_text(self):
         code, doc, err = run_json(fixture("not_a_log.txt"))
+        self.check_document(doc)
+        self.assertEqual(code, 0)
+        self.assertEqual(err, "")
+        [inp] = doc["inputs"]
+        self.assertEqual((inp["format"], inp["records"], inp["unparsed"], inp["error"]),
+                         ("text", 3, 0, None))
+
+    def test_binary_of_no_known_shape_exits_2_naming_it(self):
+        code, doc, err = run_json(fixture("not_a_log.bin"))
         self.assertEqual(code, 2)
-        self.assertIn("not_a_log.txt", err)
-        self.assertIn("unsupported input", err)
+        self.assertIn("not_a_log.bin", err)
+        self.assertIn("unsupported input: binary data", err)
         self.assertIn("unsupported input", doc["inputs"][0]["error"])
 
     def test_other_inputs_still_diagnosed_beside_a_bad_one(self):
-        code, doc, err = run_json(fixture("not_a_log.txt"), fixture("article.log"),
+        code, doc, err = run_json(fixture("not_a_log.bin"), fixture("article.log"),
                                   "/nonexistent/x.log")
         self.check_document(doc)
         self.assertEqual(code, 2)
@@ -444,6 +453,92 @@ class Options(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn(f.name, err)
         self.assertEqual([x["problem"] for x in doc["findings"]], [DUET])
+
+
+MAPI = "mapi-async-notify-impersonation"
+ISA = "isa-rpc-reconnect-24h"
+
+
+class MapiProblem(unittest.TestCase):
+    """Problem 4: the server's RCA log decides, the client's own log corroborates."""
+
+    def test_rca_failure_alone_is_decisive(self):
+        rca = fixture("RCA_20140120-1.LOG")
+        code, doc, _ = run_json(rca)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], MAPI)
+        self.assertGreaterEqual(f["confidence"], 0.6)
+        self.assertLess(f["confidence"], 0.75)
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        self.assertEqual([e["line"] for e in by_id["association-guid-failed"]["evidence"]],
+                         lines_with(rca, "Registration of the Association GUID failed"))
+        self.assertIn("mapi-cdo-client", by_id)
+        self.assertEqual(doc["inputs"][0]["format"], "exchange-log")
+        self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
+    def test_client_log_corroborates_across_inputs(self):
+        app = fixture("syncapp.log")
+        code, doc, _ = run_json(fixture("RCA_20140120-1.LOG"), app)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertGreaterEqual(f["confidence"], 0.75)
+        by_id = {s["id"]: s for s in f["symptoms"]}
+        client = by_id["client-mapi-network-error"]
+        self.assertEqual(sorted({e["line"] for e in client["evidence"]}),
+                         lines_with(app, "0x80040115"))
+        self.assertTrue(all(e["input"].endswith("syncapp.log") for e in client["evidence"]))
+        self.assertEqual(doc["inputs"][1]["format"], "text")
+
+    def test_client_network_errors_of_an_outage_are_not_this_problem(self):
+        code, doc, _ = run_json(fixture("syncapp_outage.log"), fixture("RCA_20140121-1.LOG"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"] + doc["inconclusive"], [])
+
+
+class IsaProblem(unittest.TestCase):
+    """Problem 5: connections held open through ISA, counted by client."""
+
+    def test_held_connections_are_decisive(self):
+        log = fixture("ISALOG_20061027_FWS_000.w3c")
+        code, doc, _ = run_json(log)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], ISA)
+        self.assertGreaterEqual(f["confidence"], 0.6)
+        self.assertLess(f["confidence"], 0.75)
+        [held] = f["symptoms"]
+        # 36 opened, 2 closed; the busy client closed all 40 of its own.
+        self.assertEqual(held["count"], 34)
+        self.assertEqual(held["group"], "source ip=172.16.5.20")
+        opened = [n for n in lines_with(log, "172.16.5.20:") if n in lines_with(log, "Initiated")]
+        self.assertEqual([e["line"] for e in held["evidence"]], [opened[0], opened[-1]])
+        self.assertEqual(doc["inputs"][0]["format"], "isa-w3c")
+        self.assertEqual(doc["inputs"][0]["unparsed"], 0)
+
+    def test_event_9646_corroborates(self):
+        code, doc, _ = run_json(fixture("ISALOG_20061027_FWS_000.w3c"),
+                                fixture("exch01-application-9646.xml"))
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertGreaterEqual(f["confidence"], 0.75)
+        self.assertEqual(sorted(s["id"] for s in f["symptoms"]),
+                         ["rpc-connections-held", "session-limit-9646"])
+
+    def test_busy_client_whose_connections_close_is_not_this_problem(self):
+        code, doc, _ = run_json(fixture("ISALOG_20061028_FWS_busy.w3c"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"] + doc["inconclusive"], [])
+
+    def test_event_9646_alone_is_not_a_finding(self):
+        code, doc, _ = run_json(fixture("exch01-application-9646.xml"))
+        self.assertEqual(code, 0)
+        self.assertEqual(doc["findings"], [])
+
+    def test_text_report_names_the_group(self):
+        code, out, _ = run(fixture("ISALOG_20061027_FWS_000.w3c"))
+        self.assertEqual(code, 1)
+        self.assertIn("34 records in group source ip=172.16.5.20 (first and last shown)", out)
 
 
 if __name__ == "__main__":

@@ -300,11 +300,12 @@ static void test_unsupported_inputs(void **state) {
   (void)state;
   diag_kb *kb = builtin_kb();
   diag_session *s;
-  diag_input *evtx, *text, *good, *blank;
+  diag_input *evtx, *text, *bin, *good, *blank;
   diag_error err = DIAG_ERROR_INIT;
   assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
   assert_int_equal(diag_input_open(&evtx, s, "app.evtx", NULL, NULL), DIAG_OK);
   assert_int_equal(diag_input_open(&text, s, "mail.txt", NULL, NULL), DIAG_OK);
+  assert_int_equal(diag_input_open(&bin, s, "blob.bin", NULL, NULL), DIAG_OK);
   assert_int_equal(diag_input_open(&good, s, "ex.log", NULL, NULL), DIAG_OK);
   assert_int_equal(diag_input_open(&blank, s, "blank.log", NULL, NULL), DIAG_OK);
   /* EVTX magic split across feeds: detection waits, then names the fix. */
@@ -317,9 +318,18 @@ static void test_unsupported_inputs(void **state) {
   assert_int_equal(diag_input_end(evtx, NULL), DIAG_EUNSUPPORTED);
   assert_non_null(diag_input_error(evtx));
   assert_null(diag_input_format(evtx));
+  /* Text of no known shape is read as `text`; binary data of no known
+   * shape is still an unsupported input, named as binary. */
   const char *prose = "Hello,\nthe server is slow.\n";
-  assert_int_equal(diag_input_feed(text, prose, strlen(prose), &err), DIAG_EUNSUPPORTED);
-  assert_non_null(strstr(err.message, "unsupported input"));
+  assert_int_equal(diag_input_feed(text, prose, strlen(prose), &err), DIAG_OK);
+  assert_int_equal(diag_input_end(text, &err), DIAG_OK);
+  assert_string_equal(diag_input_format(text), "text");
+  assert_int_equal(diag_input_records(text), 2);
+  assert_null(diag_input_error(text));
+  assert_int_equal(diag_input_feed(bin, "\0\1\2\3\n", 5, &err), DIAG_EUNSUPPORTED);
+  assert_non_null(strstr(err.message, "unsupported input: binary data"));
+  assert_int_equal(diag_input_end(bin, NULL), DIAG_EUNSUPPORTED);
+  assert_null(diag_input_format(bin));
   assert_int_equal(diag_input_feed(good, L2 + 10, strlen(L2) - 10, &err), DIAG_OK);
   assert_int_equal(diag_input_end(good, &err), DIAG_OK);
   assert_string_equal(diag_input_format(good), "w3c");
@@ -333,7 +343,7 @@ static void test_unsupported_inputs(void **state) {
   diag_input *forced;
   assert_int_equal(diag_input_open(&forced, s, "x", "nope", &err), DIAG_ENOTFOUND);
   assert_int_equal(diag_input_open(&forced, s, "x", "evtx", &err), DIAG_EUNSUPPORTED);
-  assert_int_equal(diag_session_input_count(s), 4);
+  assert_int_equal(diag_session_input_count(s), 5);
   diag_session_free(s);
   diag_kb_free(kb);
 }

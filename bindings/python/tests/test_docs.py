@@ -26,7 +26,7 @@ def test_complete_example_scans_a_folder(tmp_path):
     assert "== Duet 1.5 Request Handler PROPPATCH requests fail with HTTP 401.5" in p.stdout
     assert "fix 1: Give the impersonated account rights on the system TMP folder" in p.stdout
     assert "exchange_day.log:" in p.stdout and "set aside: anonymous-challenge" in p.stdout
-    assert "skipped not_a_log.txt" in p.stderr
+    assert "skipped not_a_log.bin" in p.stderr
 
 
 def test_guide_names_only_real_api():

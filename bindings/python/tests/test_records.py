@@ -148,11 +148,11 @@ def test_forced_format_and_errors():
 
 
 def test_unsupported_input_raises_during_iteration():
-    with libdiag.parse(E2E / "not_a_log.txt") as stream:
+    with libdiag.parse(E2E / "not_a_log.bin") as stream:
         with pytest.raises(libdiag.UnsupportedInput) as info:
             list(stream)
         assert "unsupported input" in info.value.message
-        assert info.value.input == str(E2E / "not_a_log.txt")
+        assert info.value.input == str(E2E / "not_a_log.bin")
         assert stream.input.error.status == libdiag.Status.EUNSUPPORTED
 
 

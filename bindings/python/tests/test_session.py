@@ -146,7 +146,7 @@ def test_feed_file_sources(session, tmp_path):
 
 def test_unsupported_input_stays_listed(session):
     with pytest.raises(libdiag.UnsupportedInput) as info:
-        session.feed_file(E2E / "not_a_log.txt")
+        session.feed_file(E2E / "not_a_log.bin")
     assert "unsupported input" in info.value.message
     (inp,) = session.inputs
     assert inp.format is None and inp.error.status == libdiag.Status.EUNSUPPORTED
