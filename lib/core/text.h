@@ -1,16 +1,40 @@
-/* Locale-independent text helpers: ASCII case folding, number parsing and
- * formatting, UTF-8 checks. Nothing here depends on setlocale(). */
+/* Locale-independent text helpers: ASCII case folding, blanks and prefixes
+ * of lines, number parsing and formatting, UTF-8 checks. Nothing here
+ * depends on setlocale(). */
 #ifndef DIAG_CORE_TEXT_H
 #define DIAG_CORE_TEXT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 static inline unsigned char diag__lower(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 static inline int diag__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static inline int diag__is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+/* A blank of a line: space, tab, or the CR of a CRLF line end. */
+static inline int diag__is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
+/* Length of p[0..n) without its trailing blanks. */
+static inline size_t diag__rstrip(const char *p, size_t n) {
+  while (n > 0 && diag__is_blank((unsigned char)p[n - 1]))
+    n--;
+  return n;
+}
+/* Number of blanks p[0..n) starts with. */
+static inline size_t diag__lstrip(const char *p, size_t n) {
+  size_t i = 0;
+  while (i < n && diag__is_blank((unsigned char)p[i]))
+    i++;
+  return i;
+}
+/* Whether p[0..n) holds nothing but blanks (or nothing). */
+static inline int diag__is_blank_line(const char *p, size_t n) { return diag__lstrip(p, n) == n; }
+/* Whether p[0..n) starts with the NUL-terminated z (exact bytes). */
+static inline int diag__has_prefix(const char *p, size_t n, const char *z) {
+  size_t zl = strlen(z);
+  return n >= zl && memcmp(p, z, zl) == 0;
+}
 /* 0-15 for a hex digit, -1 otherwise. */
 static inline int diag__hex_value(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';

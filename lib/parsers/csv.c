@@ -278,3 +278,86 @@ int diag__csv_split_line(const char *p, size_t n, char sep, diag__span *raw, siz
   *count = i;
   return ok;
 }
+
+/* ---- reading rows -------------------------------------------------------- */
+
+/* Reports a line as unparsed with a fixed reason (a diag__line_fn). */
+typedef struct report_ctx {
+  const diag__sink *sink;
+  diag_unparsed_reason reason;
+} report_ctx;
+
+static diag_status report_line(void *ctx, const diag__line *line) {
+  report_ctx *r = ctx;
+  return r->sink->unparsed(r->sink->ctx, line, r->reason);
+}
+
+diag_status diag__csv_report(diag__csv *c, const diag__sink *sink, const diag__line *current,
+                             diag_unparsed_reason reason) {
+  report_ctx r = {sink, reason};
+  diag_status s = diag__csv_each_line(c, current, report_line, &r);
+  diag__csv_reset(c);
+  return s;
+}
+
+diag_status diag__csv_interrupt(diag__csv *c, const diag__sink *sink, const diag__line *line,
+                                diag__csv_row_fn starts_row, const void *ctx) {
+  if (!c->open) return DIAG_OK;
+  if (line->too_long || line->number != c->lines[c->nlines - 1].number + 1)
+    return diag__csv_report(c, sink, NULL, DIAG_UNPARSED_TOO_LONG);
+  if (starts_row(ctx, line)) return diag__csv_report(c, sink, NULL, DIAG_UNPARSED_FIELD_COUNT);
+  return DIAG_OK;
+}
+
+diag_status diag__csv_push_line(diag__csv *c, const diag__sink *sink, const diag__line *line,
+                                const diag__line *pushed, diag__csv_outcome *out) {
+  diag_status s = diag__csv_push(c, pushed, out);
+  if (s != DIAG_OK || *out != DIAG__CSV_OVERFLOW) return s;
+  return diag__csv_report(c, sink, line, DIAG_UNPARSED_TOO_LONG);
+}
+
+diag_status diag__csv_end(diag__csv *c, const diag__sink *sink) {
+  if (!c->open) return DIAG_OK;
+  return diag__csv_report(c, sink, NULL, DIAG_UNPARSED_FIELD_COUNT);
+}
+
+void diag__csv_table_init(diag__csv_table *t, diag__mem *mem, char sep, size_t max_bytes,
+                          size_t max_lines, size_t max_fields) {
+  diag__csv_init(&t->csv, mem, sep, max_bytes, max_lines, max_fields);
+  t->next_id = 1;
+}
+
+void diag__csv_table_fini(diag__csv_table *t) {
+  diag__mem *mem = t->csv.mem;
+  diag__csv_fini(&t->csv);
+  diag__layout_store_fini(mem, &t->ls);
+  t->have_layout = 0;
+}
+
+void diag__csv_table_define(diag__csv_table *t, long date_field, long time_field,
+                            unsigned time_flags) {
+  t->layout.id = t->next_id++;
+  t->layout.count = t->ls.count;
+  t->layout.defs = t->ls.defs;
+  t->layout.date_field = date_field;
+  t->layout.time_field = time_field;
+  t->layout.time_flags = time_flags;
+  t->have_layout = 1;
+}
+
+diag_status diag__csv_table_emit(const diag__csv_table *t, const diag__sink *sink,
+                                 const diag__format *format) {
+  const diag__csv *c = &t->csv;
+  diag_record rec;
+  rec.format = format;
+  rec.input = sink->input_name;
+  rec.line = c->line;
+  rec.end_line = c->end_line;
+  rec.offset = c->offset;
+  rec.text = c->text ? c->text : "";
+  rec.text_len = c->text_len;
+  rec.layout = &t->layout;
+  rec.fields = t->ls.spans;
+  rec.field_lines = c->end_line != c->line ? t->ls.field_lines : NULL;
+  return sink->record(sink->ctx, &rec);
+}

@@ -23,6 +23,9 @@
  * separator or the line end is data too (the field stays quoted). Either
  * case sets `malformed` for callers that want to be strict.
  *
+ * A parser of CSV rows drives it the same way whatever the export: see
+ * "Reading rows" below for the steps every such parser shares.
+ *
  * Memory: the buffers grow to the largest record seen (at most max_bytes of
  * text and values, max_fields fields) and are reused; a record of many short
  * lines allocates only while they grow. Nothing here knows any particular
@@ -32,6 +35,8 @@
 
 #include "../core/mem.h"
 #include "../reader/reader.h"
+#include "format.h"
+#include "layout_store.h"
 #include "record_internal.h"
 
 typedef enum diag__csv_outcome {
@@ -118,5 +123,64 @@ static inline diag__span diag__csv_value(const diag__csv *c, size_t i) {
  * no quoted field left open at its end, no quote out of place. */
 int diag__csv_split_line(const char *p, size_t n, char sep, diag__span *raw, size_t max,
                          size_t *count);
+
+/* ---- Reading rows ----------------------------------------------------- */
+
+/* Reports every line of the record in hand (and `current`, as
+ * diag__csv_each_line gives them) to sink as unparsed for `reason`, then
+ * forgets the record. */
+diag_status diag__csv_report(diag__csv *c, const diag__sink *sink, const diag__line *current,
+                             diag_unparsed_reason reason);
+
+/* Says whether `line` starts a new row (the parser's own test). */
+typedef int (*diag__csv_row_fn)(const void *ctx, const diag__line *line);
+
+/* For a line that comes while a record is open, before the parser does
+ * anything else with it. When a line of the record went missing (the
+ * session reports an over-long line itself and never passes it on) or
+ * this one is cut, the record cannot be whole: its lines are reported
+ * TOO_LONG. Else, when starts_row(ctx, line) says the line starts a new
+ * row, the open record was broken (an unterminated quote) and is reported
+ * FIELD_COUNT, since it never closed its last field, instead of swallowing
+ * up to max_lines good rows. Nothing is done when no record is open. */
+diag_status diag__csv_interrupt(diag__csv *c, const diag__sink *sink, const diag__line *line,
+                                diag__csv_row_fn starts_row, const void *ctx);
+
+/* Pushes `pushed` (the line as the parser cleaned it: a CR or BOM cut off)
+ * and, when the record overflows, reports its lines and `line` TOO_LONG.
+ * *out is DIAG__CSV_RECORD when a record is complete and in hand. */
+diag_status diag__csv_push_line(diag__csv *c, const diag__sink *sink, const diag__line *line,
+                                const diag__line *pushed, diag__csv_outcome *out);
+
+/* At the end of the input: a record still open never closed its quote (the
+ * input was cut), so its lines are reported FIELD_COUNT. */
+diag_status diag__csv_end(diag__csv *c, const diag__sink *sink);
+
+/* What a parser of CSV rows keeps besides its own columns: the assembler
+ * and the layout its header (a #Fields, a header row) defines, whose arrays
+ * only grow. */
+typedef struct diag__csv_table {
+  diag__csv csv;
+  int have_layout;
+  diag__layout layout;
+  diag__layout_store ls;
+  uint64_t next_id;
+} diag__csv_table;
+
+/* As diag__csv_init, on zeroed memory. */
+void diag__csv_table_init(diag__csv_table *t, diag__mem *mem, char sep, size_t max_bytes,
+                          size_t max_lines, size_t max_fields);
+void diag__csv_table_fini(diag__csv_table *t);
+
+/* Makes the fields defined in t->ls since its reserve the layout, under a
+ * new id. */
+void diag__csv_table_define(diag__csv_table *t, long date_field, long time_field,
+                            unsigned time_flags);
+
+/* Sends the complete record in hand to sink: its text and lines, with the
+ * layout's fields (t->ls.spans) and, when it spans lines, their lines
+ * (t->ls.field_lines). */
+diag_status diag__csv_table_emit(const diag__csv_table *t, const diag__sink *sink,
+                                 const diag__format *format);
 
 #endif

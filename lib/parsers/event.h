@@ -21,6 +21,7 @@
 
 #include "../core/buf.h"
 #include "format.h"
+#include "layout_store.h"
 
 /* The canonical fields, in layout order. */
 typedef enum diag__event_field {
@@ -94,13 +95,7 @@ typedef struct diag__event {
   diag__layout layout;
   unsigned layout_mask;
   size_t layout_ndata;
-  diag__buf layout_names;
-  diag__field_def *defs;
-  size_t defs_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  uint64_t *lines;
-  size_t lines_cap;
+  diag__layout_store ls; /* its defs (the insertion strings' names), spans and lines */
   uint64_t next_id;
 } diag__event;
 

@@ -35,14 +35,6 @@ typedef struct csv_state {
   const diag__sink *sink;
 } csv_state;
 
-static int is_blank_char(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static int blank_line(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!is_blank_char((unsigned char)p[i])) return 0;
-  return 1;
-}
-
 /* ---- the header ----------------------------------------------------- */
 
 /* `Level,Date and Time,Source,Event ID,Task Category` with an optional
@@ -55,9 +47,9 @@ static int is_header(const char *p, size_t n) {
     const char *comma = memchr(p + i, ',', n - i);
     size_t end = comma ? (size_t)(comma - p) : n;
     size_t a = i, b = end;
-    while (a < b && is_blank_char((unsigned char)p[a]))
+    while (a < b && diag__is_blank((unsigned char)p[a]))
       a++;
-    while (b > a && is_blank_char((unsigned char)p[b - 1]))
+    while (b > a && diag__is_blank((unsigned char)p[b - 1]))
       b--;
     if (b - a >= 2 && p[a] == '"' && p[b - 1] == '"') a++, b--;
     if (field < 5 && !diag__ci_equal_z(p + a, b - a, names[field])) return 0;
@@ -80,14 +72,14 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
       size_t k = 0;
       for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)start[i];
-        if (c == '"' || (k == 0 && is_blank_char(c))) continue;
+        if (c == '"' || (k == 0 && diag__is_blank(c))) continue;
         if (k == sizeof header - 1)
           return is_header(start, n) ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
         if (diag__lower(c) != (unsigned char)header[k++]) return DIAG__DETECT_NO;
       }
       return DIAG__DETECT_MORE;
     }
-    if (blank_line(start, n)) {
+    if (diag__is_blank_line(start, n)) {
       if (!nl) break;
       pos += n + 1;
       continue;
@@ -197,7 +189,7 @@ static diag_status drop_row(csv_state *st, const diag__line *cur, diag_unparsed_
   diag_status s = DIAG_OK;
   if (st->buf.n)
     s = diag__event_lines_unparsed(&st->buf, st->sink, 0, st->buf.n, why);
-  else if (cur && !blank_line(cur->text, cur->len))
+  else if (cur && !diag__is_blank_line(cur->text, cur->len))
     s = st->sink->unparsed(st->sink->ctx, cur, why);
   diag__event_lines_clear(&st->buf);
   st->in_row = 0;
@@ -287,7 +279,8 @@ static diag_status csv_line(void *state, const diag__sink *sink, const diag__lin
   if (s != DIAG_OK) return s;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   if (st->in_row) return row_line(st, line);
-  if (blank_line(line->text, line->len) || is_header(line->text, line->len)) return DIAG_OK;
+  if (diag__is_blank_line(line->text, line->len) || is_header(line->text, line->len))
+    return DIAG_OK;
   begin_row(st);
   int goes_on;
   s = feed_row(st, line->text, line->len, line->number, &goes_on);

@@ -65,7 +65,6 @@ void diag__event_init(diag__event *ev, diag__mem *mem) {
   diag__buf_init(&ev->vals, mem);
   diag__buf_init(&ev->names, mem);
   diag__buf_init(&ev->scratch, mem);
-  diag__buf_init(&ev->layout_names, mem);
   ev->next_id = 1;
 }
 
@@ -73,15 +72,9 @@ void diag__event_fini(diag__event *ev) {
   diag__buf_fini(&ev->vals);
   diag__buf_fini(&ev->names);
   diag__buf_fini(&ev->scratch);
-  diag__buf_fini(&ev->layout_names);
   diag__free(ev->mem, ev->data);
-  diag__free(ev->mem, ev->defs);
-  diag__free(ev->mem, ev->spans);
-  diag__free(ev->mem, ev->lines);
   ev->data = NULL;
-  ev->defs = NULL;
-  ev->spans = NULL;
-  ev->lines = NULL;
+  diag__layout_store_fini(ev->mem, &ev->ls);
   ev->layout.id = 0;
 }
 
@@ -479,48 +472,36 @@ static int layout_fits(const diag__event *ev, unsigned mask, unsigned time_flags
   size_t pos = 0;
   for (size_t i = 0; i < ev->ndata; i++) {
     const diag__event_data *d = &ev->data[i];
-    if (pos + d->name_len + 1 > ev->layout_names.len) return 0;
-    if (memcmp(ev->layout_names.data + pos, ev->names.data + d->name_off, d->name_len) != 0 ||
-        ev->layout_names.data[pos + d->name_len] != '\0')
+    if (pos + d->name_len + 1 > ev->ls.names_len) return 0;
+    if (memcmp(ev->ls.names + pos, ev->names.data + d->name_off, d->name_len) != 0 ||
+        ev->ls.names[pos + d->name_len] != '\0')
       return 0;
     pos += d->name_len + 1;
   }
-  return pos == ev->layout_names.len;
+  return pos == ev->ls.names_len;
 }
 
 static diag_status layout_build(diag__event *ev, unsigned mask, unsigned time_flags) {
   size_t count = popcount(mask) + ev->ndata;
+  size_t bytes = 0;
+  for (size_t i = 0; i < ev->ndata; i++)
+    bytes += ev->data[i].name_len + 1;
   ev->layout.id = 0; /* no layout while it is being rebuilt */
-  void *defs = ev->defs;
-  diag_status st = diag__grow(ev->mem, &defs, &ev->defs_cap, count ? count : 1, sizeof *ev->defs);
-  ev->defs = defs;
+  diag_status st = diag__layout_store_reserve_defs(ev->mem, &ev->ls, count ? count : 1, bytes);
   if (st != DIAG_OK) return st;
-  diag__buf_clear(&ev->layout_names);
-  for (size_t i = 0; i < ev->ndata && st == DIAG_OK; i++) {
-    st = diag__buf_append(&ev->layout_names, ev->names.data + ev->data[i].name_off,
-                          ev->data[i].name_len);
-    if (st == DIAG_OK) st = diag__buf_append_char(&ev->layout_names, '\0');
-  }
-  if (st != DIAG_OK) return st;
-  size_t n = 0;
   ev->layout.time_field = -1;
   ev->layout.date_field = -1;
   for (unsigned f = 0; f < DIAG__EV_NFIELDS; f++) {
     if (!(mask & DIAG__EV_BIT(f))) continue;
-    if (f == DIAG__EV_TIMECREATED) ev->layout.time_field = (long)n;
-    ev->defs[n++] = event_fields[f];
+    if (f == DIAG__EV_TIMECREATED) ev->layout.time_field = (long)ev->ls.count;
+    diag__layout_store_put(&ev->ls, &event_fields[f]);
   }
-  size_t pos = 0;
-  for (size_t i = 0; i < ev->ndata; i++) {
-    diag__field_def *d = &ev->defs[n++];
-    d->name = ev->layout_names.data + pos;
-    d->name_len = ev->data[i].name_len;
-    d->type = DIAG_TYPE_STRING;
-    d->unit_ns = 0;
-    pos += d->name_len + 1;
-  }
+  /* Insertion strings are strings. */
+  for (size_t i = 0; i < ev->ndata; i++)
+    (void)diag__layout_store_add(&ev->ls, ev->names.data + ev->data[i].name_off,
+                                 ev->data[i].name_len, NULL, NULL, 0);
   ev->layout.count = count;
-  ev->layout.defs = ev->defs;
+  ev->layout.defs = ev->ls.defs;
   ev->layout.time_flags = time_flags;
   ev->layout_mask = mask;
   ev->layout_ndata = ev->ndata;
@@ -538,27 +519,24 @@ diag_status diag__event_emit(diag__event *ev, const diag__sink *sink, const diag
   if (!layout_fits(ev, mask, time_flags)) st = layout_build(ev, mask, time_flags);
   if (st != DIAG_OK) return st;
   size_t count = ev->layout.count;
-  void *spans = ev->spans, *lines = ev->lines;
-  st = diag__grow(ev->mem, &spans, &ev->spans_cap, count ? count : 1, sizeof *ev->spans);
-  ev->spans = spans;
-  if (st == DIAG_OK)
-    st = diag__grow(ev->mem, &lines, &ev->lines_cap, count ? count : 1, sizeof *ev->lines);
-  ev->lines = lines;
+  st = diag__layout_store_reserve_spans(ev->mem, &ev->ls, count ? count : 1, 1);
   if (st != DIAG_OK) return st;
+  diag__span *spans = ev->ls.spans;
+  uint64_t *lines = ev->ls.field_lines;
   const char *vals = ev->vals.data ? ev->vals.data : "";
   size_t n = 0;
   for (unsigned f = 0; f < DIAG__EV_NFIELDS; f++) {
     if (!(mask & DIAG__EV_BIT(f))) continue;
     const diag__event_value *v = &ev->sys[f];
-    ev->spans[n].ptr = !v->rank ? "" : v->fixed ? v->fixed : vals + v->off;
-    ev->spans[n].len = v->rank ? v->len : 0;
-    ev->lines[n] = v->rank ? v->line : where->line;
+    spans[n].ptr = !v->rank ? "" : v->fixed ? v->fixed : vals + v->off;
+    spans[n].len = v->rank ? v->len : 0;
+    lines[n] = v->rank ? v->line : where->line;
     n++;
   }
   for (size_t i = 0; i < ev->ndata; i++, n++) {
-    ev->spans[n].ptr = vals + ev->data[i].off;
-    ev->spans[n].len = ev->data[i].len;
-    ev->lines[n] = ev->data[i].line;
+    spans[n].ptr = vals + ev->data[i].off;
+    spans[n].len = ev->data[i].len;
+    lines[n] = ev->data[i].line;
   }
   diag_record rec;
   rec.format = format;
@@ -569,8 +547,8 @@ diag_status diag__event_emit(diag__event *ev, const diag__sink *sink, const diag
   rec.text = where->text;
   rec.text_len = where->text_len;
   rec.layout = &ev->layout;
-  rec.fields = ev->spans;
-  rec.field_lines = ev->lines;
+  rec.fields = spans;
+  rec.field_lines = lines;
   return sink->record(sink->ctx, &rec);
 }
 

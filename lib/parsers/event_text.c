@@ -106,58 +106,38 @@ typedef struct text_state {
 
 /* ---- lines ---------------------------------------------------------- */
 
-static int is_blank_char(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static int blank_line(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!is_blank_char((unsigned char)p[i])) return 0;
-  return 1;
-}
-
-static size_t trim_left(const char *p, size_t n) {
-  size_t i = 0;
-  while (i < n && is_blank_char((unsigned char)p[i]))
-    i++;
-  return i;
-}
-
-static int starts_with(const char *p, size_t n, const char *z) {
-  size_t zl = strlen(z);
-  return n >= zl && memcmp(p, z, zl) == 0;
-}
-
 /* `Event[12]:` with nothing after it but blanks. */
 static int is_wevtutil_start(const char *p, size_t n) {
-  if (!starts_with(p, n, "Event[")) return 0;
+  if (!diag__has_prefix(p, n, "Event[")) return 0;
   size_t i = 6, digits = 0;
   while (i < n && diag__is_digit((unsigned char)p[i]))
     i++, digits++;
   if (digits == 0 || i + 1 >= n || p[i] != ']' || p[i + 1] != ':') return 0;
-  return blank_line(p + i + 2, n - i - 2);
+  return diag__is_blank_line(p + i + 2, n - i - 2);
 }
 
 /* The shape whose first line this is, at column 0; SHAPE_NONE otherwise. */
 static enum shape block_start(const char *p, size_t n) {
-  if (starts_with(p, n, "Log Name:")) return SHAPE_DETAILS;
-  if (starts_with(p, n, "Event Type:")) return SHAPE_2003;
+  if (diag__has_prefix(p, n, "Log Name:")) return SHAPE_DETAILS;
+  if (diag__has_prefix(p, n, "Event Type:")) return SHAPE_2003;
   if (is_wevtutil_start(p, n)) return SHAPE_WEVTUTIL;
   return SHAPE_NONE;
 }
 
 /* `Label: value`: the label's id, with the value's span; -1 if none. */
 static int parse_label(const char *p, size_t n, size_t *voff, size_t *vlen) {
-  size_t i = trim_left(p, n);
+  size_t i = diag__lstrip(p, n);
   const char *colon = memchr(p + i, ':', n - i);
   if (!colon) return -1;
   size_t lend = (size_t)(colon - p);
-  while (lend > i && is_blank_char((unsigned char)p[lend - 1]))
+  while (lend > i && diag__is_blank((unsigned char)p[lend - 1]))
     lend--;
   for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
     if (!diag__ci_equal_z(p + i, lend - i, labels[k].text)) continue;
     size_t v = (size_t)(colon - p) + 1;
-    v += trim_left(p + v, n - v);
+    v += diag__lstrip(p + v, n - v);
     size_t e = n;
-    while (e > v && is_blank_char((unsigned char)p[e - 1]))
+    while (e > v && diag__is_blank((unsigned char)p[e - 1]))
       e--;
     *voff = v;
     *vlen = e - v;
@@ -183,7 +163,7 @@ static int next_line(const char *head, size_t len, size_t *pos, int complete, co
     size_t ln = nl ? (size_t)(nl - start) : len - *pos;
     *pos += ln + (nl ? 1 : 0);
     if (ln && start[ln - 1] == '\r') ln--;
-    if (blank_line(start, ln)) continue;
+    if (diag__is_blank_line(start, ln)) continue;
     *p = start;
     *n = ln;
     return 1;
@@ -210,7 +190,7 @@ static diag__detect text_detect(const char *head, size_t len, int complete) {
   if (!next_line(head, len, &pos, complete, &p, &n, &more)) {
     if (!more) return DIAG__DETECT_NO;
     size_t i = 0; /* the partial first line: skip blank lines before it */
-    while (pos + i < len && (head[pos + i] == '\n' || is_blank_char((unsigned char)head[pos + i])))
+    while (pos + i < len && (head[pos + i] == '\n' || diag__is_blank((unsigned char)head[pos + i])))
       i++;
     return may_start(head + pos + i, len - pos - i) ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
   }
@@ -218,12 +198,14 @@ static diag__detect text_detect(const char *head, size_t len, int complete) {
   if (s == SHAPE_NONE) return DIAG__DETECT_NO;
   if (!next_line(head, len, &pos, complete, &q, &m, &more))
     return more ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
-  size_t i = trim_left(q, m);
+  size_t i = diag__lstrip(q, m);
   switch (s) {
-  case SHAPE_DETAILS: return starts_with(q, m, "Source:") ? DIAG__DETECT_YES : DIAG__DETECT_NO;
-  case SHAPE_2003: return starts_with(q, m, "Event Source:") ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+  case SHAPE_DETAILS: return diag__has_prefix(q, m, "Source:") ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+  case SHAPE_2003:
+    return diag__has_prefix(q, m, "Event Source:") ? DIAG__DETECT_YES : DIAG__DETECT_NO;
   case SHAPE_WEVTUTIL:
-    return i > 0 && starts_with(q + i, m - i, "Log Name:") ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+    return i > 0 && diag__has_prefix(q + i, m - i, "Log Name:") ? DIAG__DETECT_YES
+                                                                : DIAG__DETECT_NO;
   case SHAPE_NONE: break;
   }
   return DIAG__DETECT_NO;
@@ -448,8 +430,8 @@ static diag_status header_line(text_state *st, size_t idx, const char *p, size_t
 }
 
 static diag_status body_line(text_state *st, size_t idx, const char *p, size_t n) {
-  size_t i = trim_left(p, n), e = n;
-  while (e > i && is_blank_char((unsigned char)p[e - 1]))
+  size_t i = diag__lstrip(p, n), e = n;
+  while (e > i && diag__is_blank((unsigned char)p[e - 1]))
     e--;
   if (st->shape == SHAPE_DETAILS && diag__ci_equal_z(p + i, e - i, "Event Xml:")) {
     st->section = SEC_XML;
@@ -471,7 +453,7 @@ static diag_status body_line(text_state *st, size_t idx, const char *p, size_t n
 
 static diag_status block_line(text_state *st, const diag__line *line) {
   if (st->discarding)
-    return blank_line(line->text, line->len)
+    return diag__is_blank_line(line->text, line->len)
                ? DIAG_OK
                : st->sink->unparsed(st->sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   if (diag__event_lines_full(&st->buf, line)) {
@@ -480,7 +462,7 @@ static diag_status block_line(text_state *st, const diag__line *line) {
         diag__event_lines_unparsed(&st->buf, st->sink, 0, st->buf.n, DIAG_UNPARSED_TOO_LONG);
     st->discarding = 1;
     diag__event_lines_clear(&st->buf);
-    if (s == DIAG_OK && !blank_line(line->text, line->len))
+    if (s == DIAG_OK && !diag__is_blank_line(line->text, line->len))
       s = st->sink->unparsed(st->sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
     return s;
   }
@@ -488,7 +470,7 @@ static diag_status block_line(text_state *st, const diag__line *line) {
   if (s != DIAG_OK) return s;
   size_t idx = st->buf.n - 1;
   const char *p = btext(st, idx);
-  if (!blank_line(p, line->len)) st->last = idx;
+  if (!diag__is_blank_line(p, line->len)) st->last = idx;
   switch (st->section) {
   case SEC_HEADER: return header_line(st, idx, p, line->len);
   case SEC_DESCRIPTION: return body_line(st, idx, p, line->len);
@@ -524,7 +506,7 @@ static diag_status text_line(void *state, const diag__sink *sink, const diag__li
     open_block(st, start);
   }
   if (st->shape == SHAPE_NONE) {
-    if (blank_line(line->text, line->len)) return DIAG_OK;
+    if (diag__is_blank_line(line->text, line->len)) return DIAG_OK;
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT); /* outside any block */
   }
   return block_line(st, line);

@@ -20,6 +20,8 @@
 #include "csv.h"
 #include "endpoint.h"
 #include "format.h"
+#include "layout_store.h"
+#include "w3c.h"
 
 /* ---- the source --------------------------------------------------------- */
 
@@ -76,40 +78,6 @@ static int exchange_open_field(const char *name, size_t len) {
   return 1;
 }
 
-static const diag__field_def *catalogue_find(const char *name, size_t len) {
-  for (size_t i = 0; i < EX_NFIELDS; i++)
-    if (diag__ci_equal(name, len, exchange_fields[i].name, exchange_fields[i].name_len))
-      return &exchange_fields[i];
-  return NULL;
-}
-
-/* ---- shared helpers ------------------------------------------------------ */
-
-static int is_blank_char(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static size_t rstrip(const char *p, size_t n) {
-  while (n > 0 && is_blank_char((unsigned char)p[n - 1]))
-    n--;
-  return n;
-}
-
-static int has_prefix(const char *p, size_t n, const char *z) {
-  size_t zl = strlen(z);
-  return n >= zl && memcmp(p, z, zl) == 0;
-}
-
-/* The value of a `#Name: value` line p[0..n), blanks trimmed. */
-static diag__span directive_value(const char *p, size_t n) {
-  const char *colon = memchr(p, ':', n);
-  diag__span v = {p + n, 0};
-  if (!colon) return v;
-  v.ptr = colon + 1;
-  v.len = rstrip(v.ptr, (size_t)(p + n - v.ptr));
-  while (v.len && is_blank_char((unsigned char)*v.ptr))
-    v.ptr++, v.len--;
-  return v;
-}
-
 /* ---- detection ---------------------------------------------------------- */
 
 /* Directives read before giving up: Exchange writes five. */
@@ -123,25 +91,25 @@ static diag__detect exchange_detect(const char *head, size_t len, int complete) 
   static const char product[] = "Microsoft Exchange";
   int log_type = 0;
   size_t pos = 0;
+  diag__span l;
+  int last;
   for (int directives = 0; directives < EX_DETECT_DIRECTIVES;) {
-    const char *p = head + pos;
-    size_t rest = len - pos;
-    const char *nl = memchr(p, '\n', rest);
-    if (!nl && !complete) return DIAG__DETECT_MORE;
-    size_t n = rstrip(p, nl ? (size_t)(nl - p) : rest);
+    if (!diag__head_line(head, len, complete, &pos, &l, &last)) return DIAG__DETECT_MORE;
+    const char *p = l.ptr;
+    size_t n = l.len;
     if (n > 0) {
       if (p[0] != '#') return DIAG__DETECT_NO;
-      diag__span v = directive_value(p, n);
-      if (has_prefix(p, n, "#Software:") && v.len >= sizeof product - 1 &&
+      diag__span id, v; /* the directives are W3C's (w3c.h) */
+      (void)diag__w3c_directive(p, n, &id, &v);
+      if (diag__has_prefix(p, n, "#Software:") && v.len >= sizeof product - 1 &&
           diag__ci_equal(v.ptr, sizeof product - 1, product, sizeof product - 1))
         return DIAG__DETECT_YES;
-      if (has_prefix(p, n, "#Log-type:")) log_type = 1;
-      if (has_prefix(p, n, "#Fields:"))
+      if (diag__has_prefix(p, n, "#Log-type:")) log_type = 1;
+      if (diag__has_prefix(p, n, "#Fields:"))
         return log_type && memchr(v.ptr, ',', v.len) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
       directives++;
     }
-    if (!nl) return DIAG__DETECT_NO;
-    pos += (size_t)(nl - p) + 1;
+    if (last) return DIAG__DETECT_NO;
   }
   return DIAG__DETECT_NO;
 }
@@ -160,57 +128,19 @@ static diag__detect exchange_detect(const char *head, size_t len, int complete) 
 
 typedef struct ex_state {
   diag__mem *mem;
-  diag__csv csv;
-  /* The layout of the last #Fields. Its arrays only grow. */
-  int have_layout;
-  diag__layout layout;
-  diag__field_def *defs;
-  size_t defs_cap;
-  char *names;
-  size_t names_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  uint64_t *field_lines;
-  size_t field_lines_cap;
-  uint64_t next_id;
+  diag__csv_table tab; /* the rows, and the layout of the last #Fields */
 } ex_state;
 
 static diag_status ex_init(void *state, diag__mem *mem) {
   ex_state *st = state;
   st->mem = mem;
-  st->next_id = 1;
-  diag__csv_init(&st->csv, mem, ',', EX_MAX_RECORD_BYTES, EX_MAX_RECORD_LINES, EX_MAX_FIELDS);
+  diag__csv_table_init(&st->tab, mem, ',', EX_MAX_RECORD_BYTES, EX_MAX_RECORD_LINES, EX_MAX_FIELDS);
   return DIAG_OK;
 }
 
 static void ex_fini(void *state, diag__mem *mem) {
-  ex_state *st = state;
-  diag__csv_fini(&st->csv);
-  diag__free(mem, st->defs);
-  diag__free(mem, st->names);
-  diag__free(mem, st->spans);
-  diag__free(mem, st->field_lines);
-  st->defs = NULL;
-  st->names = NULL;
-  st->spans = NULL;
-  st->field_lines = NULL;
-  st->have_layout = 0;
-}
-
-/* Grows the layout arrays for `count` fields and `bytes` of names. Each
- * pointer is stored back as soon as it moves. */
-static diag_status reserve_layout(ex_state *st, size_t count, size_t bytes) {
-  void *defs = st->defs, *names = st->names, *spans = st->spans, *lines = st->field_lines;
-  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, count, sizeof *st->defs);
-  st->defs = defs;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, bytes, 1);
-  st->names = names;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, count, sizeof *st->spans);
-  st->spans = spans;
-  if (s == DIAG_OK)
-    s = diag__grow(st->mem, &lines, &st->field_lines_cap, count, sizeof *st->field_lines);
-  st->field_lines = lines;
-  return s;
+  (void)mem;
+  diag__csv_table_fini(&((ex_state *)state)->tab);
 }
 
 /* Name i of a #Fields value: the text between commas, blanks trimmed.
@@ -222,8 +152,8 @@ static size_t name_at(diag__span v, size_t at, diag__span *name) {
   const char *comma = memchr(p, ',', rest);
   size_t n = comma ? (size_t)(comma - p) : rest;
   name->ptr = p;
-  name->len = rstrip(p, n);
-  while (name->len && is_blank_char((unsigned char)*name->ptr))
+  name->len = diag__rstrip(p, n);
+  while (name->len && diag__is_blank((unsigned char)*name->ptr))
     name->ptr++, name->len--;
   return comma ? at + n + 1 : v.len + 1;
 }
@@ -236,34 +166,20 @@ static diag_status set_layout(ex_state *st, diag__span v) {
   size_t count = 0, bytes = 0;
   for (size_t at = 0; at <= v.len; count++)
     at = name_at(v, at, &name), bytes += name.len + 1;
-  st->have_layout = 0; /* no half-built layout if memory runs out */
+  st->tab.have_layout = 0; /* no half-built layout if memory runs out */
   if (count > EX_MAX_FIELDS) return DIAG_OK;
-  diag_status s = reserve_layout(st, count, bytes);
+  diag_status s = diag__layout_store_reserve(st->mem, &st->tab.ls, count, bytes, 1);
   if (s != DIAG_OK) return s;
-  st->layout.time_field = -1;
-  size_t i = 0, names_at = 0;
-  for (size_t at = 0; at <= v.len; i++) {
+  long time_field = -1;
+  for (size_t at = 0, i = 0; at <= v.len; i++) {
     at = name_at(v, at, &name);
-    char *copy = st->names + names_at;
-    if (name.len) memcpy(copy, name.ptr, name.len);
-    copy[name.len] = '\0';
-    names_at += name.len + 1;
-    const diag__field_def *known = catalogue_find(copy, name.len);
-    diag__field_def *d = &st->defs[i];
-    d->name = copy;
-    d->name_len = name.len;
-    d->type = known ? known->type : DIAG_TYPE_STRING;
-    d->unit_ns = known ? known->unit_ns : 0;
+    const diag__field_def *known =
+        diag__layout_store_add(&st->tab.ls, name.ptr, name.len, NULL, exchange_fields, EX_NFIELDS);
     /* date-time (or DateTime) alone gives the record's time. */
-    if (known && known->type == DIAG_TYPE_TIME && st->layout.time_field < 0)
-      st->layout.time_field = (long)i;
+    if (known && known->type == DIAG_TYPE_TIME && time_field < 0) time_field = (long)i;
   }
-  st->layout.id = st->next_id++;
-  st->layout.count = count;
-  st->layout.defs = st->defs;
-  st->layout.date_field = -1;
-  st->layout.time_flags = DIAG_TIME_HAS_ZONE; /* Exchange writes UTC, with Z */
-  st->have_layout = 1;
+  /* Exchange writes UTC, with Z */
+  diag__csv_table_define(&st->tab, -1, time_field, DIAG_TIME_HAS_ZONE);
   return DIAG_OK;
 }
 
@@ -273,132 +189,79 @@ static diag_status set_layout(ex_state *st, diag__span v) {
  * after it are NO_LAYOUT). */
 static diag_status directive(ex_state *st, const diag__sink *sink, const diag__line *line,
                              size_t n) {
-  const char *p = line->text + 1;
-  const char *colon = memchr(p, ':', n - 1);
-  size_t id_len = colon ? (size_t)(colon - p) : 0;
-  for (size_t i = 0; i < id_len; i++) {
-    unsigned char ch = (unsigned char)p[i];
-    if (ch <= 0x20 || ch >= 0x7f) id_len = 0;
-  }
-  if (id_len == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
-  if (!diag__ci_equal_z(p, id_len, "Fields")) return DIAG_OK;
-  diag__span v = directive_value(line->text, n);
+  diag__span id, v;
+  if (!diag__w3c_directive(line->text, n, &id, &v))
+    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  if (!diag__ci_equal_z(id.ptr, id.len, "Fields")) return DIAG_OK;
   if (v.len == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
   diag_status s = set_layout(st, v);
-  if (s != DIAG_OK || st->have_layout) return s;
+  if (s != DIAG_OK || st->tab.have_layout) return s;
   return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
 }
 
-/* Reports a line as unparsed with a fixed reason (a diag__line_fn). */
-typedef struct report_ctx {
-  const diag__sink *sink;
-  diag_unparsed_reason reason;
-} report_ctx;
-
-static diag_status report_line(void *ctx, const diag__line *line) {
-  report_ctx *r = ctx;
-  return r->sink->unparsed(r->sink->ctx, line, r->reason);
-}
-
-/* Every line of the record in hand (and `line` when it is not among them)
- * as unparsed; the assembler starts afresh. */
-static diag_status report_record(ex_state *st, const diag__sink *sink, const diag__line *line,
-                                 diag_unparsed_reason reason) {
-  report_ctx r = {sink, reason};
-  diag_status s = diag__csv_each_line(&st->csv, line, report_line, &r);
-  diag__csv_reset(&st->csv);
-  return s;
-}
-
 static diag_status emit_row(ex_state *st, const diag__sink *sink) {
-  diag__csv *c = &st->csv;
-  for (size_t i = 0; i < st->layout.count; i++) {
+  diag__csv *c = &st->tab.csv;
+  for (size_t i = 0; i < st->tab.layout.count; i++) {
     diag__span v = diag__csv_value(c, i);
-    if (st->defs[i].type == DIAG_TYPE_ADDRESS && v.len) {
+    if (st->tab.ls.defs[i].type == DIAG_TYPE_ADDRESS && v.len) {
       diag__span ip, port;
       if (diag__endpoint_split(v.ptr, v.len, &ip, &port)) v = ip; /* else as written */
     }
-    st->spans[i] = v;
-    st->field_lines[i] = c->fields[i].line;
+    st->tab.ls.spans[i] = v;
+    st->tab.ls.field_lines[i] = c->fields[i].line;
   }
-  diag_record rec;
-  rec.format = &diag__format_exchange_log;
-  rec.input = sink->input_name;
-  rec.line = c->line;
-  rec.end_line = c->end_line;
-  rec.offset = c->offset;
-  rec.text = c->text ? c->text : "";
-  rec.text_len = c->text_len;
-  rec.layout = &st->layout;
-  rec.fields = st->spans;
-  rec.field_lines = c->end_line != c->line ? st->field_lines : NULL;
-  return sink->record(sink->ctx, &rec);
+  return diag__csv_table_emit(&st->tab, sink, &diag__format_exchange_log);
 }
 
 static diag_status complete_record(ex_state *st, const diag__sink *sink, const diag__line *line) {
-  diag__csv *c = &st->csv;
-  if (!st->have_layout) return report_record(st, sink, line, DIAG_UNPARSED_NO_LAYOUT);
-  if (c->count != st->layout.count) return report_record(st, sink, line, DIAG_UNPARSED_FIELD_COUNT);
+  diag__csv *c = &st->tab.csv;
+  if (!st->tab.have_layout) return diag__csv_report(c, sink, line, DIAG_UNPARSED_NO_LAYOUT);
+  if (c->count != st->tab.layout.count)
+    return diag__csv_report(c, sink, line, DIAG_UNPARSED_FIELD_COUNT);
   return emit_row(st, sink);
 }
 
 /* Whether a line that comes while a row is open is in fact the start of a
- * new one: a header line, or a whole well-formed row of the layout's width
- * whose time field is an ISO timestamp. Then the open row was broken (an
- * unterminated quote) and is reported, instead of swallowing up to
- * EX_MAX_RECORD_LINES good rows. */
-static int starts_row(const ex_state *st, const char *p, size_t n) {
-  if (has_prefix(p, n, "#Fields:") || has_prefix(p, n, "#Software:")) return 1;
-  long t = st->layout.time_field;
-  if (!st->have_layout || t < 0 || st->layout.count > EX_ROW_SCAN) return 0;
+ * new one (a diag__csv_row_fn; the line's CR is cut off): a header line,
+ * or a whole well-formed row of the layout's width whose time field is an
+ * ISO timestamp. */
+static int starts_row(const void *ctx, const diag__line *line) {
+  const ex_state *st = ctx;
+  const char *p = line->text;
+  size_t n = line->len;
+  if (diag__has_prefix(p, n, "#Fields:") || diag__has_prefix(p, n, "#Software:")) return 1;
+  long t = st->tab.layout.time_field;
+  if (!st->tab.have_layout || t < 0 || st->tab.layout.count > EX_ROW_SCAN) return 0;
   diag__span raw[EX_ROW_SCAN];
   size_t count;
   if (!diag__csv_split_line(p, n, ',', raw, EX_ROW_SCAN, &count)) return 0;
   diag_time tm;
-  return count == st->layout.count && diag__value_timestamp(raw[t].ptr, raw[t].len, &tm);
+  return count == st->tab.layout.count && diag__value_timestamp(raw[t].ptr, raw[t].len, &tm);
 }
-
-static uint64_t last_kept(const diag__csv *c) { return c->lines[c->nlines - 1].number; }
 
 static diag_status ex_line(void *state, const diag__sink *sink, const diag__line *line) {
   ex_state *st = state;
-  diag__csv *c = &st->csv;
+  diag__csv *c = &st->tab.csv;
   diag_status s;
   diag__line l = *line;
   if (l.len && l.text[l.len - 1] == '\r') l.len--; /* a CR the reader left at the end */
-  if (c->open) {
-    /* A line of the open row went missing (the session reports an
-     * over-long line itself and never passes it on) or is cut: the row
-     * cannot be whole. */
-    if (line->too_long || line->number != last_kept(c) + 1) {
-      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_TOO_LONG)) != DIAG_OK) return s;
-    } else if (starts_row(st, l.text, l.len)) {
-      /* FIELD_COUNT: the broken row never closed its last field. */
-      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT)) != DIAG_OK) return s;
-    }
-  }
+  if ((s = diag__csv_interrupt(c, sink, &l, starts_row, st)) != DIAG_OK) return s;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   if (!c->open) {
-    size_t n = rstrip(l.text, l.len);
+    size_t n = diag__rstrip(l.text, l.len);
     if (n == 0) return DIAG_OK; /* blank line */
     if (l.text[0] == '#') return directive(st, sink, line, n);
   }
   diag__csv_outcome out;
-  s = diag__csv_push(c, &l, &out);
-  if (s != DIAG_OK) return s;
-  switch (out) {
-  case DIAG__CSV_PENDING: return DIAG_OK;
-  case DIAG__CSV_OVERFLOW: return report_record(st, sink, line, DIAG_UNPARSED_TOO_LONG);
-  case DIAG__CSV_RECORD: break;
-  }
+  s = diag__csv_push_line(c, sink, line, &l, &out);
+  if (s != DIAG_OK || out != DIAG__CSV_RECORD) return s;
   return complete_record(st, sink, line);
 }
 
 /* A row still open at the end never closed its quote: the input was cut. */
 static diag_status ex_end(void *state, const diag__sink *sink) {
   ex_state *st = state;
-  if (!st->csv.open) return DIAG_OK;
-  return report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT);
+  return diag__csv_end(&st->tab.csv, sink);
 }
 
 /* ---- the tables' entries ------------------------------------------------ */

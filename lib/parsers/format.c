@@ -162,6 +162,7 @@ size_t diag__format_index(const diag__format *f) {
 diag_type diag__source_field_type(const diag__source *f, const char *name, size_t len,
                                   int64_t *unit_ns) {
   if (unit_ns) *unit_ns = 0;
+  if (diag__ci_equal_z(name, len, DIAG__RECORD_TEXT_FIELD)) return DIAG_TYPE_STRING;
   for (size_t i = 0; i < f->nfields; i++) {
     if (diag__ci_equal(name, len, f->fields[i].name, f->fields[i].name_len)) {
       if (unit_ns) *unit_ns = f->fields[i].unit_ns;
@@ -170,6 +171,20 @@ diag_type diag__source_field_type(const diag__source *f, const char *name, size_
   }
   if (f->open_field && f->open_field(name, len)) return DIAG_TYPE_STRING;
   return DIAG_TYPE_ABSENT;
+}
+
+int diag__head_line(const char *head, size_t len, int complete, size_t *pos, diag__span *line,
+                    int *last) {
+  const char *p = head + *pos;
+  size_t rest = len - *pos;
+  const char *nl = memchr(p, '\n', rest);
+  if (!nl && !complete) return 0;
+  size_t n = nl ? (size_t)(nl - p) : rest;
+  line->ptr = p;
+  line->len = diag__rstrip(p, n);
+  *last = nl == NULL;
+  *pos += nl ? n + 1 : n;
+  return 1;
 }
 
 /* Binary when the head holds a NUL byte or many control bytes. Only the

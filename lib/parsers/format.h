@@ -88,6 +88,11 @@ const diag__format *diag__format_find(const char *name);
 /* Index in the table of a format. */
 size_t diag__format_index(const diag__format *f);
 
+/* A field every source has: the record's whole text as read (all its lines),
+ * for a KB rule that must find words wherever a log of that source puts
+ * them, such as Exchange logs whose columns differ from log to log. */
+#define DIAG__RECORD_TEXT_FIELD "_text"
+
 /* Declared type of a field of source s (known or open); DIAG_TYPE_ABSENT when
  * the name is not valid for s. unit_ns may be NULL. */
 diag_type diag__source_field_type(const diag__source *s, const char *name, size_t len,
@@ -105,6 +110,14 @@ typedef enum diag__detect_outcome {
  * the head looks like binary data (used for the UNKNOWN message). */
 diag__detect_outcome diag__detect_format(const char *head, size_t len, int complete,
                                          const diag__format **out, int *binary);
+
+/* Walks the lines of a detection head: the line at *pos, without its '\n'
+ * and trailing blanks, into *line, *pos past it, and *last set when no
+ * '\n' ends it (the head's last line). Returns 0, reading nothing, when
+ * the head ends inside that line and more bytes may come (!complete): the
+ * detector then answers DIAG__DETECT_MORE. */
+int diag__head_line(const char *head, size_t len, int complete, size_t *pos, diag__span *line,
+                    int *last);
 
 /* Binary data: a NUL byte or more than one byte in twenty a control byte
  * (other than tab, CR, LF, form feed) among the first DIAG__TEXT_SAMPLE

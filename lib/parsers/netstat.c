@@ -76,14 +76,10 @@ const diag__source diag__source_netstat = {
 
 /* ---- lines ------------------------------------------------------------ */
 
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
 static diag__span trim(const char *p, size_t n) {
-  while (n > 0 && is_blank((unsigned char)p[n - 1]))
-    n--;
-  while (n > 0 && is_blank((unsigned char)p[0]))
-    p++, n--;
-  diag__span s = {p, n};
+  n = diag__rstrip(p, n);
+  size_t lead = diag__lstrip(p, n);
+  diag__span s = {p + lead, n - lead};
   return s;
 }
 
@@ -100,11 +96,11 @@ static int has_control(const char *p, size_t n) {
 static size_t words(const char *p, size_t n, diag__span *w, size_t max) {
   size_t count = 0, i = 0;
   for (;;) {
-    while (i < n && is_blank((unsigned char)p[i]))
+    while (i < n && diag__is_blank((unsigned char)p[i]))
       i++;
     if (i == n) return count;
     size_t start = i;
-    while (i < n && !is_blank((unsigned char)p[i]))
+    while (i < n && !diag__is_blank((unsigned char)p[i]))
       i++;
     if (count < max) w[count].ptr = p + start, w[count].len = i - start;
     count++;
@@ -203,7 +199,8 @@ static continuation continuation_of(const char *p, size_t n, diag__span *value) 
 
 static int starts_with_word(diag__span s, const char *word) {
   size_t n = strlen(word);
-  return s.len >= n && diag__ci_equal(s.ptr, n, word, n) && (s.len == n || is_blank(s.ptr[n]));
+  return s.len >= n && diag__ci_equal(s.ptr, n, word, n) &&
+         (s.len == n || diag__is_blank(s.ptr[n]));
 }
 
 /* Header lines and then a row; or, with no row yet, an English or German
@@ -211,13 +208,11 @@ static int starts_with_word(diag__span s, const char *word) {
 static diag__detect netstat_detect(const char *head, size_t len, int complete) {
   size_t pos = 0, headers = 0;
   int proto = 0;
+  diag__span l;
+  int last;
   for (;;) {
-    const char *p = head + pos;
-    size_t rest = len - pos;
-    const char *nl = memchr(p, '\n', rest);
-    if (!nl && !complete) return DIAG__DETECT_MORE;
-    size_t n = nl ? (size_t)(nl - p) : rest;
-    diag__span t = trim(p, n);
+    if (!diag__head_line(head, len, complete, &pos, &l, &last)) return DIAG__DETECT_MORE;
+    diag__span t = trim(l.ptr, l.len);
     diag__span f[F_ROW_COUNT];
     if (t.len > 0) {
       if (parse_row(t.ptr, t.len, f)) return DIAG__DETECT_YES;
@@ -225,8 +220,7 @@ static diag__detect netstat_detect(const char *head, size_t len, int complete) {
       headers++;
       proto |= starts_with_word(t, "Proto");
     }
-    if (!nl) return proto ? DIAG__DETECT_YES : DIAG__DETECT_NO;
-    pos += n + 1;
+    if (last) return proto ? DIAG__DETECT_YES : DIAG__DETECT_NO;
   }
 }
 

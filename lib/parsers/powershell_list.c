@@ -21,6 +21,8 @@
 #include "../core/buf.h"
 #include "../core/text.h"
 #include "format.h"
+#include "kept_lines.h"
+#include "layout_store.h"
 
 /* A block bigger than this is not a Format-List object a person piped to a
  * file (`Get-OwaVirtualDirectory | fl` is about 60 lines): its lines are
@@ -68,14 +70,6 @@ static const diag__field_def ps_fields[] = {
 };
 #define PS_NFIELDS (sizeof ps_fields / sizeof ps_fields[0])
 
-/* One line of the block being read. */
-typedef struct ps_line {
-  size_t off; /* in text */
-  size_t len; /* as read, trailing blanks included */
-  uint64_t number;
-  uint64_t offset;
-} ps_line;
-
 /* One property of the block: its name and first line; its value runs over
  * the lines up to the next property's. */
 typedef struct ps_prop {
@@ -87,11 +81,7 @@ typedef struct ps_prop {
 
 typedef struct ps_state {
   diag__mem *mem;
-  /* The block being read. */
-  diag__buf text; /* its lines joined with '\n' */
-  ps_line *lines;
-  size_t nlines;
-  size_t lines_cap;
+  diag__kept_lines block; /* the lines of the block being read */
   ps_prop *props;
   size_t nprops;
   size_t props_cap;
@@ -102,14 +92,7 @@ typedef struct ps_state {
   int keeps_trailing;  /* this input kept PowerShell's trailing blanks (see join_sep) */
   /* The layout of the last record, kept while the names stay the same. */
   diag__layout layout;
-  diag__field_def *defs;
-  size_t defs_cap;
-  char *names;
-  size_t names_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  uint64_t *field_lines;
-  size_t field_lines_cap;
+  diag__layout_store ls;
   diag__buf values; /* values that spanned several lines, joined */
   uint64_t next_id;
 } ps_state;
@@ -132,14 +115,6 @@ static int ps_open_field(const char *name, size_t len) {
 }
 
 /* ---- line shapes (shared by detection and the parser) --------------- */
-
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static size_t rstrip(const char *p, size_t n) {
-  while (n > 0 && is_blank((unsigned char)p[n - 1]))
-    n--;
-  return n;
-}
 
 static size_t leading_blanks(const char *p, size_t n) {
   size_t i = 0;
@@ -208,7 +183,7 @@ typedef struct ps_detect {
 
 /* Judges one complete line as the parser would read it: 1 fits, 0 not. */
 static int detect_line(ps_detect *d, const char *p, size_t n) {
-  n = rstrip(p, n);
+  n = diag__rstrip(p, n);
   if (n == 0) {
     d->blank = 1;
     return 1;
@@ -222,11 +197,11 @@ static int detect_line(ps_detect *d, const char *p, size_t n) {
     if (d->first && is_prompt(p, n)) return 1;
     size_t col = find_colon(p, n);
     if (col == 0) return 0;
-    size_t name_len = rstrip(p, col);
+    size_t name_len = diag__rstrip(p, col);
     if (!plausible_name(p, name_len)) return 0;
     if (d->first && is_event_text_name(p, name_len)) return 0;
     d->col = col;
-  } else if (!colon_at(p, n, d->col) || !plausible_name(p, rstrip(p, d->col))) {
+  } else if (!colon_at(p, n, d->col) || !plausible_name(p, diag__rstrip(p, d->col))) {
     return 0;
   }
   d->first = 0;
@@ -258,7 +233,7 @@ static diag__detect ps_detect_head(const char *head, size_t len, int complete) {
 static diag_status ps_init(void *state, diag__mem *mem) {
   ps_state *st = state;
   st->mem = mem;
-  diag__buf_init(&st->text, mem);
+  diag__kept_lines_init(&st->block, mem);
   diag__buf_init(&st->values, mem);
   st->next_id = 1;
   return DIAG_OK;
@@ -266,20 +241,15 @@ static diag_status ps_init(void *state, diag__mem *mem) {
 
 static void ps_fini(void *state, diag__mem *mem) {
   ps_state *st = state;
-  diag__buf_fini(&st->text);
+  diag__kept_lines_fini(&st->block);
   diag__buf_fini(&st->values);
-  diag__free(mem, st->lines);
   diag__free(mem, st->props);
-  diag__free(mem, st->defs);
-  diag__free(mem, st->names);
-  diag__free(mem, st->spans);
-  diag__free(mem, st->field_lines);
+  diag__layout_store_fini(mem, &st->ls);
   memset(st, 0, sizeof *st);
 }
 
 static void reset_block(ps_state *st) {
-  diag__buf_clear(&st->text);
-  st->nlines = 0;
+  diag__kept_lines_clear(&st->block);
   st->nprops = 0;
   st->col = 0;
   st->npending = 0;
@@ -288,59 +258,39 @@ static void reset_block(ps_state *st) {
 
 /* Forgets the pending blank lines: they separated this block from the next. */
 static void drop_pending(ps_state *st) {
-  st->nlines -= st->npending;
+  st->block.n -= st->npending;
   st->npending = 0;
-  st->text.len = st->text_settled;
-  if (st->text.data) st->text.data[st->text.len] = '\0';
+  st->block.text.len = st->text_settled;
+  if (st->block.text.data) st->block.text.data[st->block.text.len] = '\0';
 }
 
+/* Whether a line of len bytes fits in the block: checked before each line
+ * goes in. */
 static int block_has_room(const ps_state *st, size_t len) {
-  return st->nlines < PS_MAX_LINES && st->text.len + len + 1 <= PS_MAX_TEXT;
-}
-
-/* Copies a line into the block. The caller checked block_has_room. */
-static diag_status add_line(ps_state *st, const diag__line *line) {
-  void *lines = st->lines;
-  diag_status s = diag__grow(st->mem, &lines, &st->lines_cap, st->nlines + 1, sizeof *st->lines);
-  st->lines = lines;
-  size_t before = st->text.len;
-  if (s == DIAG_OK && st->nlines > 0) s = diag__buf_append_char(&st->text, '\n');
-  size_t off = st->text.len;
-  if (s == DIAG_OK) s = diag__buf_append(&st->text, line->text, line->len);
-  if (s != DIAG_OK) {
-    st->text.len = before; /* as if the line never came */
-    return s;
-  }
-  ps_line *l = &st->lines[st->nlines++];
-  l->off = off;
-  l->len = line->len;
-  l->number = line->number;
-  l->offset = line->offset;
-  return DIAG_OK;
+  return st->block.n < PS_MAX_LINES && st->block.text.len + len + 1 <= PS_MAX_TEXT;
 }
 
 static diag_status add_property(ps_state *st, const diag__line *line, size_t col) {
   void *props = st->props;
   diag_status s = diag__grow(st->mem, &props, &st->props_cap, st->nprops + 1, sizeof *st->props);
   st->props = props;
-  if (s == DIAG_OK) s = add_line(st, line);
+  if (s == DIAG_OK) s = diag__kept_lines_add(&st->block, line);
   if (s != DIAG_OK) return s;
-  const ps_line *l = &st->lines[st->nlines - 1];
+  const diag__kept_line *l = &st->block.v[st->block.n - 1];
   ps_prop *p = &st->props[st->nprops++];
   p->name_off = l->off;
-  p->name_len = rstrip(line->text, col);
-  p->line = st->nlines - 1;
+  p->name_len = diag__rstrip(line->text, col);
+  p->line = st->block.n - 1;
   p->value_at = col + 1;
   st->col = col;
-  st->text_settled = st->text.len;
+  st->text_settled = st->block.text.len;
   return DIAG_OK;
 }
 
 /* Reports a line kept in the block as unparsed. */
 static diag_status report_kept(ps_state *st, const diag__sink *sink, size_t i,
                                diag_unparsed_reason reason) {
-  const ps_line *l = &st->lines[i];
-  diag__line line = {st->text.data + l->off, l->len, l->number, l->offset, 0};
+  diag__line line = diag__kept_lines_get(&st->block, i);
   return sink->unparsed(sink->ctx, &line, reason);
 }
 
@@ -349,7 +299,7 @@ static diag_status report_kept(ps_state *st, const diag__sink *sink, size_t i,
 static diag_status overflow(ps_state *st, const diag__sink *sink, const diag__line *line) {
   drop_pending(st);
   diag_status s = DIAG_OK;
-  for (size_t i = 0; i < st->nlines && s == DIAG_OK; i++)
+  for (size_t i = 0; i < st->block.n && s == DIAG_OK; i++)
     s = report_kept(st, sink, i, DIAG_UNPARSED_TOO_LONG);
   reset_block(st);
   st->skipping = 1;
@@ -362,39 +312,27 @@ static diag_status overflow(ps_state *st, const diag__sink *sink, const diag__li
 /* Keeps the layout when the block's names are those of the last record
  * (consumers cache per layout id); rebuilds it otherwise. */
 static diag_status set_layout(ps_state *st) {
-  const char *text = st->text.data;
+  const char *text = st->block.text.data;
   int same = st->layout.id != 0 && st->layout.count == st->nprops;
   size_t bytes = 0;
   for (size_t i = 0; i < st->nprops; i++) {
     const ps_prop *p = &st->props[i];
     bytes += p->name_len + 1;
-    if (same && (st->defs[i].name_len != p->name_len ||
-                 memcmp(st->defs[i].name, text + p->name_off, p->name_len) != 0))
+    if (same && (st->ls.defs[i].name_len != p->name_len ||
+                 memcmp(st->ls.defs[i].name, text + p->name_off, p->name_len) != 0))
       same = 0;
   }
   if (same) return DIAG_OK;
   st->layout.id = 0; /* none while the arrays move */
-  void *defs = st->defs, *names = st->names;
-  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, st->nprops, sizeof *st->defs);
-  st->defs = defs;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, bytes, 1);
-  st->names = names;
+  diag_status s = diag__layout_store_reserve_defs(st->mem, &st->ls, st->nprops, bytes);
   if (s != DIAG_OK) return s;
-  size_t at = 0;
-  for (size_t i = 0; i < st->nprops; i++) {
-    const ps_prop *p = &st->props[i];
-    char *copy = st->names + at;
-    memcpy(copy, text + p->name_off, p->name_len);
-    copy[p->name_len] = '\0';
-    st->defs[i].name = copy;
-    st->defs[i].name_len = p->name_len;
-    st->defs[i].type = DIAG_TYPE_STRING; /* every catalogue entry is a string */
-    st->defs[i].unit_ns = 0;
-    at += p->name_len + 1;
-  }
+  /* No catalogue: every entry of it is a string. */
+  for (size_t i = 0; i < st->nprops; i++)
+    (void)diag__layout_store_add(&st->ls, text + st->props[i].name_off, st->props[i].name_len, NULL,
+                                 NULL, 0);
   st->layout.id = st->next_id++;
   st->layout.count = st->nprops;
-  st->layout.defs = st->defs;
+  st->layout.defs = st->ls.defs;
   st->layout.date_field = -1;
   st->layout.time_field = -1;
   st->layout.time_flags = 0;
@@ -403,9 +341,9 @@ static diag_status set_layout(ps_state *st) {
 
 /* The value part of line i of property p, trimmed. */
 static diag__span piece(const ps_state *st, const ps_prop *p, size_t i) {
-  const ps_line *l = &st->lines[i];
-  const char *s = st->text.data + l->off;
-  size_t n = rstrip(s, l->len);
+  const diag__kept_line *l = &st->block.v[i];
+  const char *s = st->block.text.data + l->off;
+  size_t n = diag__rstrip(s, l->len);
   size_t start = i == p->line ? p->value_at : 0;
   if (start > n) start = n;
   start += leading_blanks(s + start, n - start);
@@ -420,8 +358,8 @@ static diag__span piece(const ps_state *st, const ps_prop *p, size_t i) {
  * the input is known to keep trailing blanks, a line with none that is as
  * wide as the block's widest is such a cut, and joins with nothing. */
 static size_t join_sep(const ps_state *st, size_t prev, size_t width) {
-  const ps_line *l = &st->lines[prev];
-  const char *s = st->text.data + l->off;
+  const diag__kept_line *l = &st->block.v[prev];
+  const char *s = st->block.text.data + l->off;
   int trailing = l->len > 0 && (s[l->len - 1] == ' ' || s[l->len - 1] == '\t');
   if (st->keeps_trailing && !trailing && l->len == width) return 0;
   return 1;
@@ -431,7 +369,7 @@ static size_t join_sep(const ps_state *st, size_t prev, size_t width) {
  * lines joined into st->values (reserved beforehand, so pointers hold). */
 static diag__span value_of(ps_state *st, size_t k, size_t width) {
   const ps_prop *p = &st->props[k];
-  size_t end = k + 1 < st->nprops ? st->props[k + 1].line : st->nlines;
+  size_t end = k + 1 < st->nprops ? st->props[k + 1].line : st->block.n;
   if (end - p->line == 1) return piece(st, p, p->line);
   size_t start = st->values.len;
   size_t prev = 0;
@@ -450,22 +388,17 @@ static diag__span value_of(ps_state *st, size_t k, size_t width) {
 }
 
 static diag_status build_fields(ps_state *st) {
-  void *spans = st->spans, *fl = st->field_lines;
-  diag_status s = diag__grow(st->mem, &spans, &st->spans_cap, st->nprops, sizeof *st->spans);
-  st->spans = spans;
-  if (s == DIAG_OK)
-    s = diag__grow(st->mem, &fl, &st->field_lines_cap, st->nprops, sizeof *st->field_lines);
-  st->field_lines = fl;
+  diag_status s = diag__layout_store_reserve_spans(st->mem, &st->ls, st->nprops, 1);
   diag__buf_clear(&st->values);
   /* Joined values never exceed the block's text. */
-  if (s == DIAG_OK) s = diag__buf_reserve(&st->values, st->text.len + 1);
+  if (s == DIAG_OK) s = diag__buf_reserve(&st->values, st->block.text.len + 1);
   if (s != DIAG_OK) return s;
   size_t width = 0;
-  for (size_t i = 0; i < st->nlines; i++)
-    if (st->lines[i].len > width) width = st->lines[i].len;
+  for (size_t i = 0; i < st->block.n; i++)
+    if (st->block.v[i].len > width) width = st->block.v[i].len;
   for (size_t k = 0; k < st->nprops; k++) {
-    st->spans[k] = value_of(st, k, width);
-    st->field_lines[k] = st->lines[st->props[k].line].number;
+    st->ls.spans[k] = value_of(st, k, width);
+    st->ls.field_lines[k] = st->block.v[st->props[k].line].number;
   }
   return DIAG_OK;
 }
@@ -484,14 +417,14 @@ static diag_status emit_block(ps_state *st, const diag__sink *sink) {
     diag_record rec;
     rec.format = &diag__format_powershell_list;
     rec.input = sink->input_name;
-    rec.line = st->lines[0].number;
-    rec.end_line = st->lines[st->nlines - 1].number;
-    rec.offset = st->lines[0].offset;
-    rec.text = st->text.data;
-    rec.text_len = st->text.len;
+    rec.line = st->block.v[0].number;
+    rec.end_line = st->block.v[st->block.n - 1].number;
+    rec.offset = st->block.v[0].offset;
+    rec.text = st->block.text.data;
+    rec.text_len = st->block.text.len;
     rec.layout = &st->layout;
-    rec.fields = st->spans;
-    rec.field_lines = st->field_lines;
+    rec.fields = st->ls.spans;
+    rec.field_lines = st->ls.field_lines;
     s = sink->record(sink->ctx, &rec);
   }
   reset_block(st);
@@ -509,8 +442,8 @@ static diag_status blank_line(ps_state *st, const diag__sink *sink, const diag__
   }
   if (st->nprops == 0) return DIAG_OK;
   if (st->npending >= PS_MAX_PENDING || !block_has_room(st, line->len)) return emit_block(st, sink);
-  if (st->npending == 0) st->text_settled = st->text.len;
-  diag_status s = add_line(st, line);
+  if (st->npending == 0) st->text_settled = st->block.text.len;
+  diag_status s = diag__kept_lines_add(&st->block, line);
   if (s == DIAG_OK) st->npending++;
   return s;
 }
@@ -522,7 +455,7 @@ static diag_status start_block(ps_state *st, const diag__sink *sink, const diag_
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
   if (is_prompt(line->text, n)) return DIAG_OK;
   size_t col = find_colon(line->text, n);
-  if (col == 0 || rstrip(line->text, col) == 0)
+  if (col == 0 || diag__rstrip(line->text, col) == 0)
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
   if (!block_has_room(st, line->len)) return overflow(st, sink, line);
   return add_property(st, line, col);
@@ -531,7 +464,7 @@ static diag_status start_block(ps_state *st, const diag__sink *sink, const diag_
 static diag_status ps_line_fn(void *state, const diag__sink *sink, const diag__line *line) {
   ps_state *st = state;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
-  size_t n = rstrip(line->text, line->len);
+  size_t n = diag__rstrip(line->text, line->len);
   if (n == 0) return blank_line(st, sink, line);
   if (st->skipping) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   /* Binary junk is reported by itself and leaves the block as it was. */
@@ -542,14 +475,14 @@ static diag_status ps_line_fn(void *state, const diag__sink *sink, const diag__l
   if (st->nprops > 0 && lead > st->col) { /* a wrapped value goes on */
     if (!block_has_room(st, line->len)) return overflow(st, sink, line);
     st->npending = 0; /* the blank lines before it were inside the value */
-    diag_status s = add_line(st, line);
-    if (s == DIAG_OK) st->text_settled = st->text.len;
+    diag_status s = diag__kept_lines_add(&st->block, line);
+    if (s == DIAG_OK) st->text_settled = st->block.text.len;
     return s;
   }
   if (st->nprops > 0 && st->npending == 0) {
     /* Inside a block, a line is a property at the block's colon column;
      * anything else does not split into the block's label and value. */
-    if (lead > 0 || !colon_at(line->text, n, st->col) || rstrip(line->text, st->col) == 0)
+    if (lead > 0 || !colon_at(line->text, n, st->col) || diag__rstrip(line->text, st->col) == 0)
       return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
     if (!block_has_room(st, line->len)) return overflow(st, sink, line);
     return add_property(st, line, st->col);

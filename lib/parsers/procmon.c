@@ -28,6 +28,7 @@
 #include "csv.h"
 #include "../codes/tables.h"
 #include "format.h"
+#include "layout_store.h"
 
 /* ---- the source --------------------------------------------------------- */
 
@@ -71,13 +72,6 @@ static const diag__field_def procmon_fields[] = {
 };
 #define PM_NFIELDS  (sizeof procmon_fields / sizeof procmon_fields[0])
 #define PM_NCOLUMNS (PM_NFIELDS - 1) /* without the derived Status */
-
-static const diag__field_def *catalogue_find(const char *name, size_t len) {
-  for (size_t i = 0; i < PM_NCOLUMNS; i++)
-    if (diag__ci_equal(name, len, procmon_fields[i].name, procmon_fields[i].name_len))
-      return &procmon_fields[i];
-  return NULL;
-}
 
 /* ---- Result strings and their NTSTATUS values --------------------------- */
 
@@ -251,12 +245,6 @@ static size_t pm_duration(const char *s, size_t n, char *out) {
 
 /* ---- shared helpers ----------------------------------------------------- */
 
-static int is_blank_line(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
-  return 1;
-}
-
 static int is_letter(unsigned char c) {
   c = diag__lower(c);
   return c >= 'a' && c <= 'z';
@@ -273,17 +261,6 @@ static const char utf8_bom[] = "\xEF\xBB\xBF";
 
 /* A span equal to a literal, ignoring case (length first: cheap on rows). */
 #define NAME_IS(span, lit) diag__ci_equal((span).ptr, (span).len, (lit), sizeof(lit) - 1)
-
-/* Reports a line as unparsed with a fixed reason (a diag__line_fn). */
-typedef struct report_ctx {
-  const diag__sink *sink;
-  diag_unparsed_reason reason;
-} report_ctx;
-
-static diag_status report_line(void *ctx, const diag__line *line) {
-  report_ctx *r = ctx;
-  return r->sink->unparsed(r->sink->ctx, line, r->reason);
-}
 
 /* ---- procmon-csv: detection --------------------------------------------- */
 
@@ -330,7 +307,7 @@ static diag__detect csv_detect(const char *head, size_t len, int complete) {
       return can ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
     }
     if (n >= 3 && memcmp(p, utf8_bom, 3) == 0) p += 3, n -= 3;
-    if (is_blank_line(p, n)) {
+    if (diag__is_blank_line(p, n)) {
       if (!nl) return DIAG__DETECT_NO;
       pos += (size_t)(nl - (head + pos)) + 1;
       continue;
@@ -362,21 +339,9 @@ static const char *const pm_default_columns[] = {
 
 typedef struct csv_state {
   diag__mem *mem;
-  diag__csv csv;
-  /* The layout: the header's columns, then Status. Its arrays only grow. */
-  int have_layout;
-  diag__layout layout;
-  size_t columns; /* layout.count - 1 */
+  diag__csv_table tab; /* the rows; the layout is the header's columns, then Status */
+  size_t columns;      /* tab.layout.count - 1 */
   long tod_col, duration_col, result_col, pid_col;
-  diag__field_def *defs;
-  size_t defs_cap;
-  char *names;
-  size_t names_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  uint64_t *field_lines;
-  size_t field_lines_cap;
-  uint64_t next_id;
   char tod_buf[PM_TIME_MAX];
   char status_buf[PM_STATUS_MAX];
   char duration_buf[PM_DURATION_MAX];
@@ -385,39 +350,14 @@ typedef struct csv_state {
 static diag_status csv_init(void *state, diag__mem *mem) {
   csv_state *st = state;
   st->mem = mem;
-  st->next_id = 1;
-  diag__csv_init(&st->csv, mem, ',', PM_MAX_RECORD_BYTES, PM_MAX_RECORD_LINES, PM_MAX_COLUMNS);
+  diag__csv_table_init(&st->tab, mem, ',', PM_MAX_RECORD_BYTES, PM_MAX_RECORD_LINES,
+                       PM_MAX_COLUMNS);
   return DIAG_OK;
 }
 
 static void csv_fini(void *state, diag__mem *mem) {
-  csv_state *st = state;
-  diag__csv_fini(&st->csv);
-  diag__free(mem, st->defs);
-  diag__free(mem, st->names);
-  diag__free(mem, st->spans);
-  diag__free(mem, st->field_lines);
-  st->defs = NULL;
-  st->names = NULL;
-  st->spans = NULL;
-  st->field_lines = NULL;
-  st->have_layout = 0;
-}
-
-/* Grows the layout arrays for `count` fields and `bytes` of names. Each
- * pointer is stored back as soon as it moves. */
-static diag_status reserve_layout(csv_state *st, size_t count, size_t bytes) {
-  void *defs = st->defs, *names = st->names, *spans = st->spans, *lines = st->field_lines;
-  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, count, sizeof *st->defs);
-  st->defs = defs;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, bytes, 1);
-  st->names = names;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, count, sizeof *st->spans);
-  st->spans = spans;
-  if (s == DIAG_OK)
-    s = diag__grow(st->mem, &lines, &st->field_lines_cap, count, sizeof *st->field_lines);
-  st->field_lines = lines;
-  return s;
+  (void)mem;
+  diag__csv_table_fini(&((csv_state *)state)->tab);
 }
 
 /* Column names come from a header record or from the default list. */
@@ -437,23 +377,15 @@ static diag_status set_layout(csv_state *st, name_fn name_at, const void *ctx, s
   size_t bytes = 0;
   for (size_t i = 0; i < count; i++)
     bytes += name_at(ctx, i).len + 1;
-  st->have_layout = 0; /* no half-built layout if memory runs out */
-  diag_status s = reserve_layout(st, count + 1, bytes);
+  st->tab.have_layout = 0; /* no half-built layout if memory runs out */
+  diag_status s = diag__layout_store_reserve(st->mem, &st->tab.ls, count + 1, bytes, 1);
   if (s != DIAG_OK) return s;
   st->tod_col = st->duration_col = st->result_col = st->pid_col = -1;
-  size_t at = 0;
   for (size_t i = 0; i < count; i++) {
     diag__span name = name_at(ctx, i);
-    char *copy = st->names + at;
-    if (name.len) memcpy(copy, name.ptr, name.len);
-    copy[name.len] = '\0';
-    at += name.len + 1;
-    const diag__field_def *known = catalogue_find(copy, name.len);
-    diag__field_def *d = &st->defs[i];
-    d->name = copy;
-    d->name_len = name.len;
-    d->type = known ? known->type : DIAG_TYPE_STRING;
-    d->unit_ns = known ? known->unit_ns : 0;
+    /* Not Status: a column of that name is not the derived one. */
+    const diag__field_def *known =
+        diag__layout_store_add(&st->tab.ls, name.ptr, name.len, NULL, procmon_fields, PM_NCOLUMNS);
     long *col = NULL;
     if (known && strcmp(known->name, "Time of Day") == 0) col = &st->tod_col;
     if (known && strcmp(known->name, "Duration") == 0) col = &st->duration_col;
@@ -461,24 +393,12 @@ static diag_status set_layout(csv_state *st, name_fn name_at, const void *ctx, s
     if (known && strcmp(known->name, "PID") == 0) col = &st->pid_col;
     if (col && *col < 0) *col = (long)i;
   }
-  st->defs[count] = procmon_fields[PM_NFIELDS - 1]; /* Status */
+  diag__layout_store_put(&st->tab.ls, &procmon_fields[PM_NFIELDS - 1]); /* Status */
   st->columns = count;
-  st->layout.id = st->next_id++;
-  st->layout.count = count + 1;
-  st->layout.defs = st->defs;
-  st->layout.date_field = -1; /* Date & Time is a string: see the catalogue */
-  st->layout.time_field = st->tod_col;
-  st->layout.time_flags = 0; /* local time of the capturing machine */
-  st->have_layout = 1;
+  /* Date & Time is a string (see the catalogue); times are the capturing
+   * machine's local time. */
+  diag__csv_table_define(&st->tab, -1, st->tod_col, 0);
   return DIAG_OK;
-}
-
-static diag_status report_record(csv_state *st, const diag__sink *sink, const diag__line *line,
-                                 diag_unparsed_reason reason) {
-  report_ctx r = {sink, reason};
-  diag_status s = diag__csv_each_line(&st->csv, line, report_line, &r);
-  diag__csv_reset(&st->csv);
-  return s;
 }
 
 /* A complete record whose values are all column names (no row is). */
@@ -494,11 +414,11 @@ static int record_is_header(const diag__csv *c) {
 }
 
 static diag_status header(csv_state *st, const diag__sink *sink, const diag__line *line) {
-  diag__csv *c = &st->csv;
+  diag__csv *c = &st->tab.csv;
   if (c->count > c->max_fields) {
     /* Wider than any export: refuse it rather than guess. */
-    st->have_layout = 0;
-    return report_record(st, sink, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+    st->tab.have_layout = 0;
+    return diag__csv_report(c, sink, line, DIAG_UNPARSED_BAD_DIRECTIVE);
   }
   return set_layout(st, header_name, c, c->count);
 }
@@ -512,59 +432,49 @@ static int fits_default(const diag__csv *c) {
 }
 
 static diag_status emit_row(csv_state *st, const diag__sink *sink) {
-  diag__csv *c = &st->csv;
+  diag__csv *c = &st->tab.csv;
   for (size_t i = 0; i < st->columns; i++) {
-    st->spans[i] = diag__csv_value(c, i);
-    st->field_lines[i] = c->fields[i].line;
+    st->tab.ls.spans[i] = diag__csv_value(c, i);
+    st->tab.ls.field_lines[i] = c->fields[i].line;
   }
   if (st->tod_col >= 0) {
-    diag__span *f = &st->spans[st->tod_col];
+    diag__span *f = &st->tab.ls.spans[st->tod_col];
     size_t n = pm_time(f->ptr, f->len, st->tod_buf);
     if (n) f->ptr = st->tod_buf, f->len = n; /* else kept: the accessor says EINVAL */
   }
   if (st->duration_col >= 0) {
-    diag__span *f = &st->spans[st->duration_col];
+    diag__span *f = &st->tab.ls.spans[st->duration_col];
     size_t n = pm_duration(f->ptr, f->len, st->duration_buf);
     if (n) f->ptr = st->duration_buf, f->len = n;
   }
   diag__span none = {"", 0};
-  st->spans[st->columns] =
-      st->result_col >= 0 ? status_of(st->spans[st->result_col], st->status_buf) : none;
-  st->field_lines[st->columns] = st->result_col >= 0 ? st->field_lines[st->result_col] : c->line;
-  diag_record rec;
-  rec.format = &diag__format_procmon_csv;
-  rec.input = sink->input_name;
-  rec.line = c->line;
-  rec.end_line = c->end_line;
-  rec.offset = c->offset;
-  rec.text = c->text ? c->text : "";
-  rec.text_len = c->text_len;
-  rec.layout = &st->layout;
-  rec.fields = st->spans;
-  rec.field_lines = c->end_line != c->line ? st->field_lines : NULL;
-  return sink->record(sink->ctx, &rec);
+  st->tab.ls.spans[st->columns] =
+      st->result_col >= 0 ? status_of(st->tab.ls.spans[st->result_col], st->status_buf) : none;
+  st->tab.ls.field_lines[st->columns] =
+      st->result_col >= 0 ? st->tab.ls.field_lines[st->result_col] : c->line;
+  return diag__csv_table_emit(&st->tab, sink, &diag__format_procmon_csv);
 }
 
 static diag_status complete_record(csv_state *st, const diag__sink *sink, const diag__line *line) {
-  diag__csv *c = &st->csv;
+  diag__csv *c = &st->tab.csv;
   if (record_is_header(c)) return header(st, sink, line);
-  if (!st->have_layout) {
-    if (!fits_default(c)) return report_record(st, sink, line, DIAG_UNPARSED_NO_LAYOUT);
+  if (!st->tab.have_layout) {
+    if (!fits_default(c)) return diag__csv_report(c, sink, line, DIAG_UNPARSED_NO_LAYOUT);
     diag_status s = set_layout(st, default_name, NULL, PM_DEFAULT_COUNT);
     if (s != DIAG_OK) return s;
   }
-  if (c->count != st->columns) return report_record(st, sink, line, DIAG_UNPARSED_FIELD_COUNT);
+  if (c->count != st->columns) return diag__csv_report(c, sink, line, DIAG_UNPARSED_FIELD_COUNT);
   return emit_row(st, sink);
 }
 
 /* Whether a line that comes while a record is open is in fact the start of
- * a new row: a whole row on its own, every field quoted as Procmon writes
- * them, and a time (or PID) where the layout has one. Then the open record
- * was broken (an unterminated quote) and is reported, instead of swallowing
- * up to PM_MAX_RECORD_LINES good rows. A line that continues a field could
- * only pass this by holding a whole quoted row of its own. */
-static int starts_row(const csv_state *st, const diag__line *line) {
-  if (!st->have_layout || line->len == 0 || line->text[0] != '"') return 0;
+ * a new row (a diag__csv_row_fn): a whole row on its own, every field
+ * quoted as Procmon writes them, and a time (or PID) where the layout has
+ * one. A line that continues a field could only pass this by holding a
+ * whole quoted row of its own. */
+static int starts_row(const void *ctx, const diag__line *line) {
+  const csv_state *st = ctx;
+  if (!st->tab.have_layout || line->len == 0 || line->text[0] != '"') return 0;
   diag__span raw[PM_HEADER_SCAN];
   size_t count;
   if (!diag__csv_split_line(line->text, line->len, ',', raw, PM_HEADER_SCAN, &count)) return 0;
@@ -583,46 +493,28 @@ static int starts_row(const csv_state *st, const diag__line *line) {
   return 0;
 }
 
-static uint64_t last_kept(const diag__csv *c) { return c->lines[c->nlines - 1].number; }
-
 static diag_status csv_line(void *state, const diag__sink *sink, const diag__line *line) {
   csv_state *st = state;
-  diag__csv *c = &st->csv;
+  diag__csv *c = &st->tab.csv;
   diag_status s;
-  if (c->open) {
-    /* A line of the open record went missing (the session reports an
-     * over-long line itself and never passes it on) or is cut: the record
-     * cannot be whole. */
-    if (line->too_long || line->number != last_kept(c) + 1) {
-      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_TOO_LONG)) != DIAG_OK) return s;
-    } else if (starts_row(st, line)) {
-      /* FIELD_COUNT: the broken record never closed its last field. */
-      if ((s = report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT)) != DIAG_OK) return s;
-    }
-  }
+  if ((s = diag__csv_interrupt(c, sink, line, starts_row, st)) != DIAG_OK) return s;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   diag__line l = *line;
   if (!c->open) {
-    if (is_blank_line(l.text, l.len)) return DIAG_OK;
+    if (diag__is_blank_line(l.text, l.len)) return DIAG_OK;
     /* Concatenated exports repeat the BOM before their header. */
     if (l.len >= 3 && memcmp(l.text, utf8_bom, 3) == 0) l.text += 3, l.len -= 3, l.offset += 3;
   }
   diag__csv_outcome out;
-  s = diag__csv_push(c, &l, &out);
-  if (s != DIAG_OK) return s;
-  switch (out) {
-  case DIAG__CSV_PENDING: return DIAG_OK;
-  case DIAG__CSV_OVERFLOW: return report_record(st, sink, line, DIAG_UNPARSED_TOO_LONG);
-  case DIAG__CSV_RECORD: break;
-  }
+  s = diag__csv_push_line(c, sink, line, &l, &out);
+  if (s != DIAG_OK || out != DIAG__CSV_RECORD) return s;
   return complete_record(st, sink, &l);
 }
 
 /* An open record at the end never closed its quote: the input was cut. */
 static diag_status csv_end(void *state, const diag__sink *sink) {
   csv_state *st = state;
-  if (!st->csv.open) return DIAG_OK;
-  return report_record(st, sink, NULL, DIAG_UNPARSED_FIELD_COUNT);
+  return diag__csv_end(&st->tab.csv, sink);
 }
 
 /* ---- procmon-paste ------------------------------------------------------ */
@@ -841,7 +733,7 @@ static diag__detect paste_detect(const char *head, size_t len, int complete) {
         return DIAG__DETECT_NO;
       return DIAG__DETECT_MORE;
     }
-    if (is_blank_line(p, n)) {
+    if (diag__is_blank_line(p, n)) {
       if (!nl) return DIAG__DETECT_NO;
       pos += n + 1;
       continue;
@@ -879,7 +771,7 @@ static void paste_fini(void *state, diag__mem *mem) {
 static diag_status paste_line(void *state, const diag__sink *sink, const diag__line *line) {
   paste_state *st = state;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
-  if (is_blank_line(line->text, line->len)) return DIAG_OK;
+  if (diag__is_blank_line(line->text, line->len)) return DIAG_OK;
   /* FIELD_COUNT: the anchors (time, PID, operation, result) are not all
    * there, so the line cannot be cut into the row's fields. */
   if (!paste_row(line->text, line->len, st->spans, st->tod_buf, st->status_buf))

@@ -20,6 +20,7 @@
 #include "../core/buf.h"
 #include "../core/text.h"
 #include "format.h"
+#include "kept_lines.h"
 
 /* A continued value bigger than this is reported instead of buffered: a
  * REG_BINARY of ~80 KiB, far beyond what a diagnosis needs. */
@@ -40,14 +41,6 @@ static const diag__field_def reg_fields[REG_NFIELDS] = {
 static const char header5[] = "Windows Registry Editor Version 5.00";
 static const char header4[] = "REGEDIT4";
 
-/* One line of a value continued over lines. */
-typedef struct reg_line {
-  size_t off; /* in text */
-  size_t len;
-  uint64_t number;
-  uint64_t offset;
-} reg_line;
-
 typedef struct reg_state {
   diag__mem *mem;
   int ansi; /* REGEDIT4: string bytes in hex(1/2/7) are ANSI, not UTF-16LE */
@@ -55,12 +48,9 @@ typedef struct reg_state {
   int have_key;
   /* The value being read: its name, data and (when continued) lines. */
   diag__buf name;
-  int name_default; /* `@=` */
-  diag__buf data;   /* after '=', continuations joined */
-  diag__buf text;   /* its lines joined with '\n', when continued */
-  reg_line *lines;
-  size_t nlines;
-  size_t lines_cap;
+  int name_default;      /* `@=` */
+  diag__buf data;        /* after '=', continuations joined */
+  diag__kept_lines kept; /* its lines, when continued */
   /* The rest of a value that cannot be read, reported line by line. */
   int skipping;
   diag_unparsed_reason skip_reason;
@@ -74,21 +64,6 @@ typedef struct reg_state {
 } reg_state;
 
 /* ---- small text helpers --------------------------------------------- */
-
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static size_t rstrip(const char *p, size_t n) {
-  while (n > 0 && is_blank((unsigned char)p[n - 1]))
-    n--;
-  return n;
-}
-
-static size_t lstrip(const char *p, size_t n) {
-  size_t i = 0;
-  while (i < n && is_blank((unsigned char)p[i]))
-    i++;
-  return i;
-}
 
 static int has_control(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -118,7 +93,7 @@ static diag__span span_buf(const diag__buf *b) {
 /* 1: a header; 0: not; -1: a line still being read (partial) that may
  * yet be one: a prefix of a header, or a whole one that may go on. */
 static int header_kind(const char *p, size_t n, int partial) {
-  n = rstrip(p, n);
+  n = diag__rstrip(p, n);
   if (partial) {
     if ((n <= sizeof header5 - 1 && diag__ci_equal(p, n, header5, n)) ||
         (n <= sizeof header4 - 1 && diag__ci_equal(p, n, header4, n)))
@@ -134,7 +109,7 @@ static diag__detect reg_detect(const char *head, size_t len, int complete) {
     const char *p = head + pos;
     const char *nl = memchr(p, '\n', len - pos);
     size_t n = nl ? (size_t)(nl - p) : len - pos;
-    if (nl && rstrip(p, n) == 0) { /* a blank line before the header */
+    if (nl && diag__rstrip(p, n) == 0) { /* a blank line before the header */
       pos += n + 1;
       continue;
     }
@@ -153,7 +128,7 @@ static diag_status reg_init(void *state, diag__mem *mem) {
   diag__buf_init(&st->key, mem);
   diag__buf_init(&st->name, mem);
   diag__buf_init(&st->data, mem);
-  diag__buf_init(&st->text, mem);
+  diag__kept_lines_init(&st->kept, mem);
   diag__buf_init(&st->bytes, mem);
   diag__buf_init(&st->value, mem);
   st->layout.id = 1; /* the only layout */
@@ -166,14 +141,13 @@ static diag_status reg_init(void *state, diag__mem *mem) {
 
 static void reg_fini(void *state, diag__mem *mem) {
   reg_state *st = state;
+  (void)mem; /* every buffer knows its own */
   diag__buf_fini(&st->key);
   diag__buf_fini(&st->name);
   diag__buf_fini(&st->data);
-  diag__buf_fini(&st->text);
+  diag__kept_lines_fini(&st->kept);
   diag__buf_fini(&st->bytes);
   diag__buf_fini(&st->value);
-  diag__free(mem, st->lines);
-  st->lines = NULL;
 }
 
 /* ---- quoted strings ------------------------------------------------- */
@@ -211,7 +185,7 @@ static int parse_bytes(reg_state *st, const char *p, size_t n, diag_status *s) {
   diag__buf_clear(&st->bytes);
   *s = diag__buf_reserve(&st->bytes, n / 2 + 1);
   if (*s != DIAG_OK) return 0;
-  size_t i = lstrip(p, n);
+  size_t i = diag__lstrip(p, n);
   while (i < n) {
     int hi = diag__hex_value((unsigned char)p[i]);
     if (hi < 0) return 0;
@@ -220,11 +194,11 @@ static int parse_bytes(reg_state *st, const char *p, size_t n, diag_status *s) {
     if (i < n && diag__hex_value((unsigned char)p[i]) >= 0)
       v = v * 16 + (unsigned)diag__hex_value((unsigned char)p[i++]);
     st->bytes.data[st->bytes.len++] = (char)v;
-    i += lstrip(p + i, n - i);
+    i += diag__lstrip(p + i, n - i);
     if (i == n) break;
     if (p[i] != ',') return 0;
     i++;
-    i += lstrip(p + i, n - i);
+    i += diag__lstrip(p + i, n - i);
   }
   return 1;
 }
@@ -395,13 +369,11 @@ static diag_status emit(reg_state *st, const diag__sink *sink, const char *text,
 static diag_status report_value(reg_state *st, const diag__sink *sink,
                                 diag_unparsed_reason reason) {
   diag_status s = DIAG_OK;
-  for (size_t i = 0; i < st->nlines && s == DIAG_OK; i++) {
-    const reg_line *l = &st->lines[i];
-    diag__line line = {st->text.data + l->off, l->len, l->number, l->offset, 0};
+  for (size_t i = 0; i < st->kept.n && s == DIAG_OK; i++) {
+    diag__line line = diag__kept_lines_get(&st->kept, i);
     s = sink->unparsed(sink->ctx, &line, reason);
   }
-  st->nlines = 0;
-  diag__buf_clear(&st->text);
+  diag__kept_lines_clear(&st->kept);
   return s;
 }
 
@@ -414,37 +386,16 @@ static diag_status finish_value(reg_state *st, const diag__sink *sink, const dia
   st->spans[F_NAME] = st->name_default ? span_z("@") : span_buf(&st->name);
   if (!read_data(st, &s)) {
     if (s != DIAG_OK) return s;
-    if (st->nlines == 0) return sink->unparsed(sink->ctx, last, DIAG_UNPARSED_FIELD_COUNT);
+    if (st->kept.n == 0) return sink->unparsed(sink->ctx, last, DIAG_UNPARSED_FIELD_COUNT);
     return report_value(st, sink, DIAG_UNPARSED_FIELD_COUNT);
   }
-  if (st->nlines == 0)
+  if (st->kept.n == 0)
     return emit(st, sink, last->text, last->len, last->number, last->number, last->offset);
-  s = emit(st, sink, st->text.data, st->text.len, st->lines[0].number,
-           st->lines[st->nlines - 1].number, st->lines[0].offset);
-  st->nlines = 0;
-  diag__buf_clear(&st->text);
+  const diag__kept_lines *k = &st->kept;
+  s = emit(st, sink, k->text.data, k->text.len, k->v[0].number, k->v[k->n - 1].number,
+           k->v[0].offset);
+  diag__kept_lines_clear(&st->kept);
   return s;
-}
-
-/* Keeps a line of a continued value. */
-static diag_status keep_line(reg_state *st, const diag__line *line) {
-  void *lines = st->lines;
-  diag_status s = diag__grow(st->mem, &lines, &st->lines_cap, st->nlines + 1, sizeof *st->lines);
-  st->lines = lines;
-  size_t before = st->text.len;
-  if (s == DIAG_OK && st->nlines > 0) s = diag__buf_append_char(&st->text, '\n');
-  size_t off = st->text.len;
-  if (s == DIAG_OK) s = diag__buf_append(&st->text, line->text, line->len);
-  if (s != DIAG_OK) {
-    st->text.len = before; /* as if the line never came */
-    return s;
-  }
-  reg_line *l = &st->lines[st->nlines++];
-  l->off = off;
-  l->len = line->len;
-  l->number = line->number;
-  l->offset = line->offset;
-  return DIAG_OK;
 }
 
 /* The data part p[0..n) of a line (trimmed): 1 when it ends in the `\` that
@@ -452,7 +403,7 @@ static diag_status keep_line(reg_state *st, const diag__line *line) {
 static int continues(const char *p, size_t *n) {
   if (*n == 0 || p[*n - 1] != '\\') return 0;
   (*n)--;
-  *n = rstrip(p, *n);
+  *n = diag__rstrip(p, *n);
   return 1;
 }
 
@@ -475,11 +426,11 @@ static diag_status value_line(reg_state *st, const diag__sink *sink, const diag_
     diag_status s = at ? unescape(&st->name, p + 1, at - 2) : DIAG_OK;
     if (s != DIAG_OK) return s;
   }
-  if (at) at += lstrip(p + at, n - at);
+  if (at) at += diag__lstrip(p + at, n - at);
   if (at == 0 || at >= n || p[at] != '=') /* unterminated name, or no `=` */
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
   at++;
-  at += lstrip(p + at, n - at);
+  at += diag__lstrip(p + at, n - at);
   const char *d = p + at;
   size_t dn = n - at;
   /* A quoted string never continues: a `\` before its end is an escape. */
@@ -492,13 +443,13 @@ static diag_status value_line(reg_state *st, const diag__sink *sink, const diag_
   diag_status s = diag__buf_append(&st->data, d, dn);
   if (s != DIAG_OK) return s;
   if (!more) return finish_value(st, sink, line);
-  return keep_line(st, line);
+  return diag__kept_lines_add(&st->kept, line);
 }
 
 /* A line after one that ended in `\`. */
 static diag_status continuation(reg_state *st, const diag__sink *sink, const diag__line *line,
                                 const char *p, size_t n) {
-  if (st->nlines >= REG_MAX_LINES || st->text.len + line->len + 1 > REG_MAX_TEXT) {
+  if (st->kept.n >= REG_MAX_LINES || st->kept.text.len + line->len + 1 > REG_MAX_TEXT) {
     diag_status s = report_value(st, sink, DIAG_UNPARSED_TOO_LONG);
     if (s == DIAG_OK) s = sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
     if (continues(p, &n)) skip_rest(st, DIAG_UNPARSED_TOO_LONG);
@@ -506,7 +457,7 @@ static diag_status continuation(reg_state *st, const diag__sink *sink, const dia
   }
   int more = continues(p, &n);
   diag_status s = diag__buf_append(&st->data, p, n);
-  if (s == DIAG_OK) s = keep_line(st, line);
+  if (s == DIAG_OK) s = diag__kept_lines_add(&st->kept, line);
   if (s != DIAG_OK || more) return s;
   return finish_value(st, sink, line);
 }
@@ -543,8 +494,8 @@ static int starts_entry(const char *p, size_t n) {
 static diag_status reg_line_fn(void *state, const diag__sink *sink, const diag__line *line) {
   reg_state *st = state;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
-  size_t n = rstrip(line->text, line->len);
-  size_t at = lstrip(line->text, n);
+  size_t n = diag__rstrip(line->text, line->len);
+  size_t at = diag__lstrip(line->text, n);
   const char *p = line->text + at;
   n -= at;
   if (st->skipping) {
@@ -555,7 +506,7 @@ static diag_status reg_line_fn(void *state, const diag__sink *sink, const diag__
     }
     st->skipping = 0;
   }
-  if (st->nlines > 0) {
+  if (st->kept.n > 0) {
     if (!starts_entry(p, n)) return continuation(st, sink, line, p, n);
     /* The value's last line ended in `\` and nothing followed: it is cut. */
     diag_status s = report_value(st, sink, DIAG_UNPARSED_FIELD_COUNT);
@@ -581,7 +532,7 @@ static diag_status reg_end(void *state, const diag__sink *sink) {
   reg_state *st = state;
   st->skipping = 0;
   /* A last line ending in `\`: the value was cut at the end of the file. */
-  return st->nlines > 0 ? report_value(st, sink, DIAG_UNPARSED_FIELD_COUNT) : DIAG_OK;
+  return st->kept.n > 0 ? report_value(st, sink, DIAG_UNPARSED_FIELD_COUNT) : DIAG_OK;
 }
 
 const diag__source diag__source_registry = {

@@ -70,8 +70,6 @@ static const diag__field_def text_fields[TX_NFIELDS] = {
 
 /* ---- characters ---------------------------------------------------------- */
 
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
 static int is_letter(unsigned char c) {
   c = diag__lower(c);
   return c >= 'a' && c <= 'z';
@@ -86,7 +84,7 @@ static int all_digits(const char *p, size_t n) {
 }
 
 static size_t skip_blanks(const char *s, size_t n, size_t i) {
-  while (i < n && is_blank((unsigned char)s[i]))
+  while (i < n && diag__is_blank((unsigned char)s[i]))
     i++;
   return i;
 }
@@ -98,7 +96,7 @@ static size_t skip_separators(const char *s, size_t n, size_t i) {
   for (;;) {
     i = skip_blanks(s, n, i);
     if (i < n && (s[i] == '-' || s[i] == '|' || s[i] == ':') &&
-        (i + 1 == n || is_blank((unsigned char)s[i + 1])))
+        (i + 1 == n || diag__is_blank((unsigned char)s[i + 1])))
       i++;
     else
       return i;
@@ -187,7 +185,7 @@ static const char *level_at(const char *s, size_t n, size_t i, size_t *end) {
   size_t k = i;
   while (k < n && is_letter((unsigned char)s[k]))
     k++;
-  if (k < n && !is_blank((unsigned char)s[k]) && s[k] != ':' && s[k] != '|' && s[k] != ',')
+  if (k < n && !diag__is_blank((unsigned char)s[k]) && s[k] != ':' && s[k] != '|' && s[k] != ',')
     return NULL;
   *end = k;
   return level_word(s + i, k - i);
@@ -201,14 +199,14 @@ static size_t prefix_token(const char *s, size_t n, size_t i) {
     char close = s[i] == '[' ? ']' : ')';
     for (size_t k = i + 1; k < n && k - i <= TX_BRACKET_MAX; k++) {
       if (s[k] == close) return k + 1;
-      if (is_blank((unsigned char)s[k])) return 0;
+      if (diag__is_blank((unsigned char)s[k])) return 0;
     }
     return 0;
   }
   size_t k = i;
   while (k < n && diag__is_digit((unsigned char)s[k]))
     k++;
-  return k > i && (k == n || is_blank((unsigned char)s[k])) ? k : 0;
+  return k > i && (k == n || diag__is_blank((unsigned char)s[k])) ? k : 0;
 }
 
 /* ---- codes -------------------------------------------------------------- */
@@ -290,7 +288,7 @@ static size_t scan_codes(const char *s, size_t n, tx_code *codes) {
     }
     if (!is_word_char(c)) {
       /* `hr=`, `hr: `, `HRESULT ` lead to the code after them. */
-      if (!is_blank(c) && c != '=' && c != ':') after = 0;
+      if (!diag__is_blank(c) && c != '=' && c != ':') after = 0;
       i++;
       continue;
     }
@@ -318,7 +316,7 @@ static diag__detect text_detect(const char *head, size_t len, int complete) {
   if (!complete && len < DIAG__TEXT_SAMPLE) return DIAG__DETECT_MORE;
   if (diag__looks_binary(head, len)) return DIAG__DETECT_NO;
   for (size_t i = 0; i < len; i++)
-    if (!is_blank((unsigned char)head[i]) && head[i] != '\n' && head[i] != '\f')
+    if (!diag__is_blank((unsigned char)head[i]) && head[i] != '\n' && head[i] != '\f')
       return DIAG__DETECT_YES;
   /* Blank so far: an empty input is nothing to read (the session says so). */
   return complete ? DIAG__DETECT_NO : DIAG__DETECT_MORE;
@@ -366,7 +364,7 @@ static diag_status text_line(void *state, const diag__sink *sink, const diag__li
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
   const char *s = line->text;
   size_t n = line->len;
-  while (n && is_blank((unsigned char)s[n - 1]))
+  while (n && diag__is_blank((unsigned char)s[n - 1]))
     n--;
   size_t i = skip_blanks(s, n, 0);
   if (i == n) return DIAG_OK; /* blank lines are not records */

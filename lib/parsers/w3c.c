@@ -113,19 +113,6 @@ static int w3c_open_field(const char *name, size_t len) {
 
 /* ---- detection ------------------------------------------------------ */
 
-static int is_blank_char(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-static size_t rstrip(const char *p, size_t n) {
-  while (n > 0 && is_blank_char((unsigned char)p[n - 1]))
-    n--;
-  return n;
-}
-
-static int has_prefix(const char *p, size_t n, const char *z) {
-  size_t zl = strlen(z);
-  return n >= zl && memcmp(p, z, zl) == 0;
-}
-
 static int digits_at(const char *p, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!diag__is_digit((unsigned char)p[i])) return 0;
@@ -143,7 +130,7 @@ static size_t count_fields(const char *p, size_t n, char sep) {
 
 /* `YYYY-MM-DD HH:MM:SS ...` with the 13 fields of the IIS 6 default. */
 static int is_headerless_iis(const char *p, size_t n) {
-  n = rstrip(p, n);
+  n = diag__rstrip(p, n);
   if (n < 20) return 0;
   if (!digits_at(p, 4) || p[4] != '-' || !digits_at(p + 5, 2) || p[7] != '-' ||
       !digits_at(p + 8, 2) || p[10] != ' ')
@@ -158,41 +145,35 @@ static diag__detect w3c_detect(const char *head, size_t len, int complete) {
   static const char *const directives[] = {
       "#Software:", "#Version:", "#Date:", "#Fields:", "#Remark:", "#Start-Date:"};
   size_t pos = 0;
+  diag__span l;
+  int last;
   for (;;) {
-    const char *p = head + pos;
-    size_t rest = len - pos;
-    const char *nl = memchr(p, '\n', rest);
-    if (!nl && !complete) return DIAG__DETECT_MORE;
-    size_t n = nl ? (size_t)(nl - p) : rest;
-    if (rstrip(p, n) == 0) { /* a blank line: look at the next one */
-      if (!nl) return DIAG__DETECT_NO;
-      pos += n + 1;
+    if (!diag__head_line(head, len, complete, &pos, &l, &last)) return DIAG__DETECT_MORE;
+    if (l.len == 0) { /* a blank line: look at the next one */
+      if (last) return DIAG__DETECT_NO;
       continue;
     }
     for (size_t i = 0; i < sizeof directives / sizeof directives[0]; i++)
-      if (has_prefix(p, n, directives[i])) return DIAG__DETECT_YES;
-    return is_headerless_iis(p, n) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
+      if (diag__has_prefix(l.ptr, l.len, directives[i])) return DIAG__DETECT_YES;
+    return is_headerless_iis(l.ptr, l.len) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
   }
 }
 
 diag__detect diag__w3c_detect_software(const char *head, size_t len, int complete,
                                        const char *product) {
   size_t pos = 0;
+  diag__span l;
+  int last;
   for (;;) {
-    const char *p = head + pos;
-    size_t rest = len - pos;
-    const char *nl = memchr(p, '\n', rest);
-    if (!nl && !complete) return DIAG__DETECT_MORE;
-    size_t n = rstrip(p, nl ? (size_t)(nl - p) : rest);
-    if (n > 0) {
+    if (!diag__head_line(head, len, complete, &pos, &l, &last)) return DIAG__DETECT_MORE;
+    if (l.len > 0) {
       /* The writer names itself before its first #Fields. */
-      if (p[0] != '#' || has_prefix(p, n, "#Fields:")) return DIAG__DETECT_NO;
-      if (has_prefix(p, n, "#Software:"))
-        return diag__ci_contains(p, n, product, strlen(product)) ? DIAG__DETECT_YES
-                                                                 : DIAG__DETECT_NO;
+      if (l.ptr[0] != '#' || diag__has_prefix(l.ptr, l.len, "#Fields:")) return DIAG__DETECT_NO;
+      if (diag__has_prefix(l.ptr, l.len, "#Software:"))
+        return diag__ci_contains(l.ptr, l.len, product, strlen(product)) ? DIAG__DETECT_YES
+                                                                         : DIAG__DETECT_NO;
     }
-    if (!nl) return DIAG__DETECT_NO;
-    pos += (size_t)(nl - p) + 1;
+    if (last) return DIAG__DETECT_NO;
   }
 }
 
@@ -214,12 +195,7 @@ diag_status diag__w3c_init(diag__w3c *st, diag__mem *mem, const diag__w3c_dialec
 
 void diag__w3c_fini(void *state, diag__mem *mem) {
   diag__w3c *st = state;
-  diag__free(mem, st->defs);
-  diag__free(mem, st->spans);
-  diag__free(mem, st->names);
-  st->defs = NULL;
-  st->spans = NULL;
-  st->names = NULL;
+  diag__layout_store_fini(mem, &st->ls);
   st->have_fields = 0;
 }
 
@@ -235,9 +211,9 @@ static void each_name(const char *p, size_t n, char sep, name_fn fn, void *ctx) 
     const char *stop = q ? q : end;
     const char *a = p;
     const char *b = stop;
-    while (a < b && is_blank_char((unsigned char)*a))
+    while (a < b && diag__is_blank((unsigned char)*a))
       a++;
-    while (b > a && is_blank_char((unsigned char)b[-1]))
+    while (b > a && diag__is_blank((unsigned char)b[-1]))
       b--;
     if (b > a) fn(ctx, a, (size_t)(b - a));
     p = q ? q + 1 : end;
@@ -272,78 +248,28 @@ static void count_name(void *ctx, const char *name, size_t len) {
   c->bytes += len + 1;
 }
 
-typedef struct names_fill {
-  diag__w3c *st;
-  size_t i;
-  size_t at;
-} names_fill;
-
 /* Types come from the dialect's catalogue; names it does not know (open
  * syntax or not) are still kept, as strings. */
-static diag_type name_type(const diag__w3c_dialect *dialect, const char *name, size_t len,
-                           int64_t *unit_ns) {
-  *unit_ns = 0;
-  for (size_t i = 0; i < dialect->ncatalogue; i++) {
-    const diag__field_def *c = &dialect->catalogue[i];
-    if (diag__ci_equal(name, len, c->name, c->name_len)) {
-      *unit_ns = c->unit_ns;
-      return c->type;
-    }
-  }
-  return DIAG_TYPE_STRING;
-}
-
-/* Defines field i as name[0..len) followed by suffix, stored at f->at. */
-static void define_field(names_fill *f, size_t i, const char *name, size_t len, const char *suffix,
-                         size_t suffix_len) {
-  diag__w3c *st = f->st;
-  char *copy = st->names + f->at;
-  memcpy(copy, name, len);
-  memcpy(copy + len, suffix, suffix_len);
-  copy[len + suffix_len] = '\0';
-  diag__field_def *d = &st->defs[i];
-  d->name = copy;
-  d->name_len = len + suffix_len;
-  d->type = name_type(st->dialect, copy, d->name_len, &d->unit_ns);
-  f->at += len + suffix_len + 1;
-}
-
 static void fill_name(void *ctx, const char *name, size_t len) {
-  names_fill *f = ctx;
-  diag__w3c *st = f->st;
-  define_field(f, f->i, name, len, "", 0);
-  if (st->layout.date_field < 0 && diag__ci_equal_z(name, len, "date"))
-    st->layout.date_field = (long)f->i;
-  if (st->layout.time_field < 0 && diag__ci_equal_z(name, len, "time"))
-    st->layout.time_field = (long)f->i;
-  f->i++;
+  diag__w3c *st = ctx;
+  long i = (long)st->ls.count;
+  (void)diag__layout_store_add(&st->ls, name, len, NULL, st->dialect->catalogue,
+                               st->dialect->ncatalogue);
+  if (st->layout.date_field < 0 && diag__ci_equal_z(name, len, "date")) st->layout.date_field = i;
+  if (st->layout.time_field < 0 && diag__ci_equal_z(name, len, "time")) st->layout.time_field = i;
 }
 
 /* After the columns: `<name> ip` and `<name> port` for each endpoint
  * column, named as the #Fields wrote the column. */
-static void fill_endpoints(names_fill *f, const names_count *c) {
-  diag__w3c *st = f->st;
+static void fill_endpoints(diag__w3c *st, const names_count *c) {
+  const diag__w3c_dialect *d = st->dialect;
   for (size_t k = 0; k < c->nendpoints; k++) {
-    const diag__field_def *col = &st->defs[c->endpoint_col[k]];
-    define_field(f, c->count + 2 * k, col->name, col->name_len, ip_suffix, sizeof ip_suffix - 1);
-    define_field(f, c->count + 2 * k + 1, col->name, col->name_len, port_suffix,
-                 sizeof port_suffix - 1);
+    const diag__field_def *col = &st->ls.defs[c->endpoint_col[k]];
+    (void)diag__layout_store_add(&st->ls, col->name, col->name_len, ip_suffix, d->catalogue,
+                                 d->ncatalogue);
+    (void)diag__layout_store_add(&st->ls, col->name, col->name_len, port_suffix, d->catalogue,
+                                 d->ncatalogue);
   }
-}
-
-/* Grows the layout arrays to hold c; they only grow, so a #Fields no wider
- * than an earlier one allocates nothing. Each pointer is stored back as
- * soon as it moves, so the state never holds a freed pointer. */
-static diag_status reserve_layout(diag__w3c *st, const names_count *c) {
-  void *defs = st->defs, *spans = st->spans, *names = st->names;
-  size_t fields = c->count + 2 * c->nendpoints;
-  diag_status s = diag__grow(st->mem, &defs, &st->defs_cap, fields, sizeof *st->defs);
-  st->defs = defs;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &spans, &st->spans_cap, fields, sizeof *st->spans);
-  st->spans = spans;
-  if (s == DIAG_OK) s = diag__grow(st->mem, &names, &st->names_cap, c->bytes, 1);
-  st->names = names;
-  return s;
 }
 
 /* `#Fields: a b c`: the value p[0..n) is already trimmed and non-empty. */
@@ -356,44 +282,52 @@ static diag_status set_fields(diag__w3c *st, const char *p, size_t n) {
   /* The old layout goes now: on a failure below there is none rather than
    * one whose arrays have moved. */
   st->have_fields = 0;
-  diag_status s = reserve_layout(st, &c);
+  /* The arrays only grow, so a #Fields no wider than an earlier one
+   * allocates nothing. */
+  size_t fields = c.count + 2 * c.nendpoints;
+  diag_status s = diag__layout_store_reserve(st->mem, &st->ls, fields, c.bytes, 0);
   if (s != DIAG_OK) return s;
   st->layout.date_field = -1;
   st->layout.time_field = -1;
-  names_fill f = {st, 0, 0};
-  each_name(p, n, sep, fill_name, &f);
-  fill_endpoints(&f, &c);
+  each_name(p, n, sep, fill_name, st);
+  fill_endpoints(st, &c);
   st->columns = c.count;
   st->nendpoints = c.nendpoints;
   memcpy(st->endpoint_col, c.endpoint_col, sizeof st->endpoint_col);
   st->layout.id = st->next_id++;
-  st->layout.count = c.count + 2 * c.nendpoints;
-  st->layout.defs = st->defs;
+  st->layout.count = fields;
+  st->layout.defs = st->ls.defs;
   st->layout.time_flags = DIAG_TIME_HAS_ZONE; /* IIS and ISA write UTC */
   st->sep = sep;
   st->have_fields = 1;
   return DIAG_OK;
 }
 
+int diag__w3c_directive(const char *p, size_t n, diag__span *id, diag__span *value) {
+  const char *colon = memchr(p, ':', n);
+  value->ptr = colon ? colon + 1 : p + n;
+  value->len = diag__rstrip(value->ptr, (size_t)(p + n - value->ptr));
+  size_t lead = diag__lstrip(value->ptr, value->len);
+  value->ptr += lead;
+  value->len -= lead;
+  id->ptr = p + 1;
+  id->len = colon ? (size_t)(colon - id->ptr) : 0;
+  for (size_t i = 0; i < id->len; i++) {
+    unsigned char ch = (unsigned char)id->ptr[i];
+    if (ch <= 0x20 || ch >= 0x7f) return 0;
+  }
+  return id->len > 0;
+}
+
 /* A directive is `#Identifier:` with a non-empty identifier; only #Fields
  * means anything to the parser. */
 static diag_status directive(diag__w3c *st, const diag__sink *sink, const diag__line *line) {
-  const char *p = line->text + 1;
-  size_t n = line->len - 1;
-  const char *colon = memchr(p, ':', n);
-  size_t id_len = colon ? (size_t)(colon - p) : 0;
-  for (size_t i = 0; i < id_len; i++) {
-    unsigned char ch = (unsigned char)p[i];
-    if (ch <= 0x20 || ch >= 0x7f) id_len = 0;
-  }
-  if (id_len == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
-  if (!diag__ci_equal_z(p, id_len, "Fields")) return DIAG_OK;
-  const char *v = colon + 1;
-  size_t vn = rstrip(v, n - id_len - 1);
-  while (vn > 0 && is_blank_char((unsigned char)*v))
-    v++, vn--;
-  if (vn == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
-  return set_fields(st, v, vn);
+  diag__span id, v;
+  if (!diag__w3c_directive(line->text, line->len, &id, &v))
+    return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  if (!diag__ci_equal_z(id.ptr, id.len, "Fields")) return DIAG_OK;
+  if (v.len == 0) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_BAD_DIRECTIVE);
+  return set_fields(st, v.ptr, v.len);
 }
 
 /* ---- splitting a data line ------------------------------------------ */
@@ -512,8 +446,8 @@ static diag_status emit(const diag__w3c *st, const diag__sink *sink, const diag_
  * and the column itself is there as written. */
 static void split_endpoints(diag__w3c *st) {
   for (size_t k = 0; k < st->nendpoints; k++) {
-    const diag__span *raw = &st->spans[st->endpoint_col[k]];
-    diag__span *ip = &st->spans[st->columns + 2 * k];
+    const diag__span *raw = &st->ls.spans[st->endpoint_col[k]];
+    diag__span *ip = &st->ls.spans[st->columns + 2 * k];
     (void)diag__endpoint_split(raw->ptr, raw->len, ip, ip + 1);
   }
 }
@@ -521,10 +455,10 @@ static void split_endpoints(diag__w3c *st) {
 static diag_status data_line(diag__w3c *st, const diag__sink *sink, const diag__line *line,
                              size_t n) {
   if (st->have_fields) {
-    if (!split(line->text, n, st->sep, st->spans, st->columns))
+    if (!split(line->text, n, st->sep, st->ls.spans, st->columns))
       return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_FIELD_COUNT);
     if (st->nendpoints) split_endpoints(st);
-    return emit(st, sink, line, &st->layout, st->spans);
+    return emit(st, sink, line, &st->layout, st->ls.spans);
   }
   if (!st->dialect->headerless_iis6 || !split(line->text, n, ' ', st->iis6_spans, IIS6_COUNT))
     return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_NO_LAYOUT);
@@ -541,7 +475,7 @@ diag_status diag__w3c_line(void *state, const diag__sink *sink, const diag__line
     while (n > 0 && (line->text[n - 1] == ' ' || line->text[n - 1] == '\r'))
       n--;
   else
-    n = rstrip(line->text, n);
+    n = diag__rstrip(line->text, n);
   if (n == 0) return DIAG_OK; /* blank line */
   if (line->text[0] == '#') return directive(st, sink, line);
   return data_line(st, sink, line, n);

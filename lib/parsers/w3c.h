@@ -13,6 +13,7 @@
 #define DIAG_PARSERS_W3C_H
 
 #include "format.h"
+#include "layout_store.h"
 
 /* Endpoint columns a dialect may name (ISA has two). */
 #define DIAG__W3C_MAX_ENDPOINTS 4
@@ -42,12 +43,7 @@ typedef struct diag__w3c {
   size_t nendpoints;
   size_t endpoint_col[DIAG__W3C_MAX_ENDPOINTS]; /* column of each endpoint */
   diag__layout layout;
-  diag__field_def *defs;
-  size_t defs_cap;
-  diag__span *spans;
-  size_t spans_cap;
-  char *names; /* the names, NUL-terminated one after another */
-  size_t names_cap;
+  diag__layout_store ls; /* its defs, names and spans */
   /* The headerless fallback: static defs, spans in the state. */
   diag__layout iis6;
   diag__span iis6_spans[DIAG__W3C_IIS6_COUNT];
@@ -58,6 +54,14 @@ diag_status diag__w3c_init(diag__w3c *st, diag__mem *mem, const diag__w3c_dialec
 /* Format-table signatures: state is a diag__w3c. */
 void diag__w3c_fini(void *state, diag__mem *mem);
 diag_status diag__w3c_line(void *state, const diag__sink *sink, const diag__line *line);
+
+/* A directive line p[0..n), `#Identifier: value` (p[0] is '#'), as W3C
+ * logs and Exchange's CSV logs write them. The identifier (up to the first
+ * colon) goes to *id and the value after that colon, blanks trimmed, to
+ * *value (empty at the end of p when there is no colon). Returns 1 when the
+ * identifier is one (non-empty printable ASCII, no blanks), 0 when the line
+ * is a malformed directive. */
+int diag__w3c_directive(const char *p, size_t n, diag__span *id, diag__span *value);
 
 /* Detection by product: YES when the directives that open the head include
  * a #Software whose value contains `product` (ASCII case-insensitive), NO

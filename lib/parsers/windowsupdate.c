@@ -88,13 +88,6 @@ static int is_word(unsigned char c) {
 static int is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static int is_hex(unsigned char c) { return diag__hex_value(c) >= 0; }
 
-/* Line end without trailing spaces, tabs and CRs. */
-static size_t rstrip(const char *p, size_t n) {
-  while (n > 0 && (diag__is_space((unsigned char)p[n - 1]) || p[n - 1] == '\r'))
-    n--;
-  return n;
-}
-
 static size_t skip_space(const char *p, size_t n, size_t i) {
   while (i < n && diag__is_space((unsigned char)p[i]))
     i++;
@@ -269,13 +262,13 @@ static diag__detect detect_form(const char *head, size_t len, int complete, wu_f
     const char *nl = memchr(p, '\n', rest);
     size_t n = nl ? (size_t)(nl - p) : rest;
     int partial = !nl && !complete;
-    if (rstrip(p, n) == 0) { /* blank: look at the next line */
+    if (diag__rstrip(p, n) == 0) { /* blank: look at the next line */
       if (!nl) return partial ? DIAG__DETECT_MORE : DIAG__DETECT_NO;
       pos += n + 1;
       continue;
     }
     /* Trailing blanks of a partial line may be padding before more text. */
-    if (!partial) n = rstrip(p, n);
+    if (!partial) n = diag__rstrip(p, n);
     wu_head h;
     switch (scan_head(p, n, &h)) {
     case WU_SHAPE_OK: return head_is_form(&h, form) ? DIAG__DETECT_YES : DIAG__DETECT_NO;
@@ -484,7 +477,7 @@ static void set_timestamp(wu_state *st, const wu_head *h, diag__span *f) {
 static diag_status wu_line(void *state, const diag__sink *sink, const diag__line *line) {
   wu_state *st = state;
   if (line->too_long) return sink->unparsed(sink->ctx, line, DIAG_UNPARSED_TOO_LONG);
-  size_t n = rstrip(line->text, line->len);
+  size_t n = diag__rstrip(line->text, line->len);
   if (n == 0) return DIAG_OK; /* blank line: pasted copies double-space entries */
   wu_head h;
   switch (scan_head(line->text, n, &h)) {

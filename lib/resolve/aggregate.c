@@ -133,10 +133,9 @@ void diag__agg_fini(struct diag_session *s) {
 /* The value of the field in `slot` as the record writes it; absent fields
  * give an empty value. */
 static diag__span slot_value(const struct diag_input *in, const diag_record *rec, size_t slot) {
-  diag__span none = {"", 0};
-  size_t column = in->slot_columns[slot];
-  if (column == SIZE_MAX || diag__record_absent(rec, column)) return none;
-  return rec->fields[column];
+  diag__span v = {"", 0};
+  if (!diag__record_column(in, rec, in->slot_columns[slot], &v)) v.len = 0;
+  return v;
 }
 
 /* Joins the values of `slots` into s->agg_key, each ended by 0x1f. */
@@ -291,6 +290,7 @@ static diag_status latch(struct diag_session *s, struct diag_match *m, const agg
     diag__free(&s->mem, m->group);
     m->group = label;
   }
+  if (!g->head || !g->tail) return DIAG_OK; /* not reached: a group that holds has records */
   size_t max = (size_t)s->limits[DIAG_LIMIT_EVIDENCE];
   size_t n = g->head == g->tail ? 1 : 2;
   if (n > max) n = max;

@@ -16,16 +16,18 @@
 #include "aggregate.h"
 #include "session_internal.h"
 
-#define NO_COLUMN SIZE_MAX
-
 /* Maps each KB slot of the record's format to its column in the record's
  * layout. Done once per layout, not per record. */
 static void map_slots(struct diag_input *in, const diag_kb *kb, const diag_record *rec) {
   const diag__layout *layout = rec->layout;
   for (size_t i = 0; i < kb->nslots; i++) {
     const diag__slot *slot = &kb->slots[i];
-    in->slot_columns[i] = NO_COLUMN;
+    in->slot_columns[i] = DIAG__NO_COLUMN;
     if (slot->source != rec->format->source) continue;
+    if (diag__ci_equal_z(slot->name, slot->name_len, DIAG__RECORD_TEXT_FIELD)) {
+      in->slot_columns[i] = DIAG__TEXT_COLUMN;
+      continue;
+    }
     for (size_t c = 0; c < layout->count; c++) {
       if (diag__ci_equal(slot->name, slot->name_len, layout->defs[c].name,
                          layout->defs[c].name_len)) {
@@ -124,11 +126,29 @@ static int value_holds(struct diag_session *s, const diag__pred *p, const diag__
   }
 }
 
+/* diag__record_column, inlined where every record passes. */
+static inline int column_value(const struct diag_input *in, const diag_record *rec, size_t column,
+                               diag__span *out) {
+  if (column == DIAG__TEXT_COLUMN) {
+    out->ptr = rec->text;
+    out->len = rec->text_len;
+    return out->len > 0;
+  }
+  if (column == DIAG__NO_COLUMN || field_absent(in, &rec->fields[column])) return 0;
+  *out = rec->fields[column];
+  return 1;
+}
+
+int diag__record_column(const struct diag_input *in, const diag_record *rec, size_t column,
+                        diag__span *out) {
+  return column_value(in, rec, column, out);
+}
+
 static int pred_holds(struct diag_session *s, const struct diag_input *in, const diag__pred *p,
                       const diag_record *rec, size_t column) {
-  if (column == NO_COLUMN || field_absent(in, &rec->fields[column]))
-    return p->op == DIAG__OP_EXISTS && p->num == 0;
-  return value_holds(s, p, &rec->fields[column]);
+  diag__span f;
+  if (!column_value(in, rec, column, &f)) return p->op == DIAG__OP_EXISTS && p->num == 0;
+  return value_holds(s, p, &f);
 }
 
 static int rule_holds(struct diag_session *s, const diag__rule *rule, const struct diag_input *in,
@@ -145,10 +165,10 @@ static int rule_holds(struct diag_session *s, const diag__rule *rule, const stru
 static int gate_open(struct diag_session *s, const diag__source_rules *rules,
                      const struct diag_input *in, const diag_record *rec) {
   if (!rules->gate) return 1;
-  size_t column = in->slot_columns[rules->gate_slot];
+  diag__span value;
   /* Gating conditions all fail on an absent field. */
-  if (column == NO_COLUMN || field_absent(in, &rec->fields[column])) return 0;
-  const diag__span *f = &rec->fields[column];
+  if (!column_value(in, rec, in->slot_columns[rules->gate_slot], &value)) return 0;
+  const diag__span *f = &value;
   if (is_numeric(rules->gate[0]->op)) { /* then all are, on one field: read it once */
     int64_t v;
     if (!read_number(rules->gate[0]->type, f, &v)) return 0;
@@ -167,7 +187,7 @@ static uint64_t deciding_line(const struct diag_input *in, const diag__rule *rul
                               const diag_record *rec) {
   if (!rec->field_lines || rule->npreds == 0) return rec->line;
   size_t column = in->slot_columns[rule->preds[0].slot];
-  return column == NO_COLUMN ? rec->line : rec->field_lines[column];
+  return column >= DIAG__TEXT_COLUMN ? rec->line : rec->field_lines[column];
 }
 
 diag_status diag__evidence_copy(struct diag_session *s, const struct diag_input *in,

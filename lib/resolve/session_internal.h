@@ -124,6 +124,15 @@ struct diag_session {
   diag_status match_failure;    /* set when a regex ran out of memory mid-match */
 };
 
+/* Where a KB slot is in the current layout: a column index, or one of these. */
+#define DIAG__NO_COLUMN   SIZE_MAX       /* the layout lacks the field */
+#define DIAG__TEXT_COLUMN (SIZE_MAX - 1) /* DIAG__RECORD_TEXT_FIELD: the record's text */
+
+/* The value in `column` of rec, into *out; 0 when the record has none
+ * (the layout lacks the field, or the field is empty or the null token). */
+int diag__record_column(const struct diag_input *in, const diag_record *rec, size_t column,
+                        diag__span *out);
+
 /* Matches one parsed record against the KB: benign rules first, then
  * symptoms (match.c). */
 diag_status diag__session_match(struct diag_session *s, struct diag_input *in,

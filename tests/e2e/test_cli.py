@@ -490,6 +490,15 @@ class MapiProblem(unittest.TestCase):
         self.assertTrue(all(e["input"].endswith("syncapp.log") for e in client["evidence"]))
         self.assertEqual(doc["inputs"][1]["format"], "text")
 
+    def test_any_exchange_log_carrying_the_message_is_decisive(self):
+        log = fixture("HttpProxy_guid_failed.LOG")
+        code, doc, _ = run_json(log)
+        self.assertEqual(code, 1)
+        [f] = doc["findings"]
+        self.assertEqual(f["problem"], MAPI)
+        self.assertEqual([e["line"] for e in f["symptoms"][0]["evidence"]],
+                         lines_with(log, "Association GUID"))
+
     def test_client_network_errors_of_an_outage_are_not_this_problem(self):
         code, doc, _ = run_json(fixture("syncapp_outage.log"), fixture("RCA_20140121-1.LOG"))
         self.assertEqual(code, 0)

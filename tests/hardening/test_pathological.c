@@ -18,7 +18,9 @@
  *   deep YAML, billion laughs ....... KB allocator peak < 4 MiB, DIAG_EKB
  *   catastrophic KB regex ........... peak < 1 MiB, regex_steps hits counted
  *   100 MiB multi-line records ...... peak < 1 MiB (PowerShell list, regedit,
- *                                     event text) */
+ *                                     event text)
+ *   a million connections never closed peak < 16 MiB (DIAG_LIMIT_TRACKED_KEYS,
+ *                                     tracked_keys hits counted) */
 #include <libdiag/diag.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,6 +489,54 @@ static void test_endless_records(void **state) {
           "event-text");
 }
 
+/* ---- aggregation state ------------------------------------------------ */
+
+#define ISA_HEADER                                                                                 \
+  "#Software: Microsoft Internet Security and Acceleration Server 2004\n#Version: 2.0\n"           \
+  "#Fields: computer\tdate\ttime\tsource\tdestination\taction\tapplication protocol\n"
+
+/* A million Exchange RPC connections opened and never closed, from one
+ * client or spread over 65,536 clients: the state the built-in KB keeps for them is
+ * capped by DIAG_LIMIT_TRACKED_KEYS, whatever the count. */
+static size_t never_closed(diag_kb *kb, int one_client, uint64_t *hits, size_t *findings) {
+  run r;
+  start(&r, kb, NULL);
+  feed_str(&r, ISA_HEADER);
+  char line[256];
+  for (unsigned i = 0; i < 1000000; i++) {
+    unsigned client = one_client ? 0 : i;
+    /* Each connection its own destination: a million distinct keys. */
+    snprintf(line, sizeof line,
+             "ISA01\t2006-10-27\t08:00:00\t172.16.%u.%u:3000\t10.%u.%u.%u:135\tInitiated "
+             "Connection\tExchange RPC Server\n",
+             (client >> 8) & 0xff, client & 0xff, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+    feed_str(&r, line);
+  }
+  end(&r);
+  assert_string_equal(diag_input_format(r.in), "isa-w3c");
+  assert_int_equal(diag_input_records(r.in), 1000000);
+  *hits = diag_session_limit_hits(r.s, DIAG_LIMIT_TRACKED_KEYS);
+  *findings = diag_session_finding_count(r.s);
+  return finish(&r, one_client ? "a million connections, one client" : "a million, 65,536 clients");
+}
+
+static void test_connections_never_closed(void **state) {
+  (void)state;
+  diag_kb *kb;
+  assert_int_equal(diag_kb_new(&kb, 0, NULL, NULL), DIAG_OK);
+  uint64_t hits;
+  size_t findings;
+  /* One client: one group, and 9,999 of its keys tracked; still a finding. */
+  assert_true(never_closed(kb, 1, &hits, &findings) < 16 * MiB);
+  assert_int_equal(hits, 1000000 - 9999);
+  assert_int_equal(findings, 1);
+  /* Many clients: 5,000 groups of one key each fill the cap. */
+  assert_true(never_closed(kb, 0, &hits, &findings) < 16 * MiB);
+  assert_int_equal(hits, 1000000 - 5000);
+  assert_int_equal(findings, 0);
+  diag_kb_free(kb);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_100mib_line),
@@ -498,6 +548,7 @@ int main(void) {
       cmocka_unit_test(test_yaml_bombs),
       cmocka_unit_test(test_catastrophic_regex),
       cmocka_unit_test(test_endless_records),
+      cmocka_unit_test(test_connections_never_closed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

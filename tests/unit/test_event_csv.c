@@ -1,7 +1,8 @@
 /* The event-csv format: Event Viewer's CSV export with 5 or 6 columns,
  * RFC 4180 quoting over several lines, local dates; broken rows, bounds,
  * a session and a KB rule. */
-#include "test_event_harness.h"
+#include "parsers/event.h"
+#include "test_parse_harness.h"
 
 static const diag__format *const F = &diag__format_event_csv;
 
@@ -72,7 +73,7 @@ static void test_export(void **state) {
   (void)state;
   size_t mlen;
   char *msg = test_read_file(test_fixture("events/owa42_message.expected"), &mlen);
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.check = check_int;
   h_fixture(&h, "events/owa42.csv");
@@ -129,7 +130,7 @@ static void test_export(void **state) {
 
 static void test_quoting(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_text(&h, HEADER "\n"
                                      "\"Error\",\"5/5/2010\n12:20:30 PM\",\"MSExchange\n"
@@ -170,7 +171,7 @@ static void test_quoting(void **state) {
 
 static void test_malformed(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/malformed.csv");
   static const uint64_t bad[] = {3, 4, 5, 8, 9};
@@ -188,7 +189,7 @@ static void test_malformed(void **state) {
 
 static void test_row_too_long(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, HEADER), DIAG_OK);
   assert_int_equal(h_line(&h, "Error,5/5/2010 12:20:30 PM,S,42,Proxy,\"a stack trace:"), DIAG_OK);
@@ -216,7 +217,7 @@ static void test_row_too_long(void **state) {
 
 static void test_lost_line(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "Error,5/5/2010 12:20:30 PM,S,42,Proxy,\"first"), DIAG_OK);
   diag__line cut = {"second", 6, ++h.number, 0, 1};
@@ -258,27 +259,12 @@ static void test_no_allocation_per_record(void **state) {
 
 static void test_allocation_failure(void **state) {
   (void)state;
-  size_t len;
-  char *data = test_read_file(test_fixture("events/owa42.csv"), &len);
-  int succeeded = 0;
-  for (long n = 0; n < 60 && !succeeded; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-    ev_harness h;
-    h_init(&h, F, &hooks);
-    diag_status st = h_buffer(&h, data, len);
-    assert_true(st == DIAG_OK || st == DIAG_ENOMEM);
-    succeeded = st == DIAG_OK;
-    if (succeeded) assert_int_equal(h.nrec, 5);
-    h_fini(&h);
-  }
-  assert_true(succeeded);
-  free(data);
+  h_fixture_alloc_failures(F, "events/owa42.csv", 60, 5);
 }
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, "Error,5/5/2010 12:20:30 PM,S,42,Proxy"), DIAG_ECALLBACK);
@@ -312,19 +298,9 @@ static const char kb_yaml[] = "schema: libdiag/kb/1\n"
 
 static void test_kb_evidence(void **state) {
   (void)state;
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", kb_yaml, strlen(kb_yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s: %s", err.key_path, err.message);
-  diag_session *s;
-  assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
-  size_t len;
-  char *data = test_read_file(test_fixture("events/owa42.csv"), &len);
-  diag_input *in;
-  assert_int_equal(diag_input_open(&in, s, "owa42.csv", NULL, NULL), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, NULL), DIAG_OK);
-  assert_int_equal(diag_input_end(in, NULL), DIAG_OK);
+  diag_kb *kb = h_kb(kb_yaml);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "events/owa42.csv", "owa42.csv", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_match *m = diag_finding_symptom_at(diag_session_finding_at(s, 0), 0);
   /* both OWA 42 messages quote "http://" (the first in its explanation) */
@@ -334,7 +310,6 @@ static void test_kb_evidence(void **state) {
   assert_int_equal(diag_evidence_end_line(e), 15);
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
 }
 
 int main(void) {

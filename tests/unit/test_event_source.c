@@ -1,7 +1,8 @@
 /* The `windows-event` source: its catalogue and open field names, and the
  * record builder every event format shares (level names, event id
  * splitting, times, insertion strings, layouts, ranks). */
-#include "test_event_harness.h"
+#include "parsers/event.h"
+#include "test_parse_harness.h"
 
 /* ---- the catalogue -------------------------------------------------- */
 
@@ -60,7 +61,7 @@ static void test_open_fields(void **state) {
 /* ---- the builder, through a sink ------------------------------------ */
 
 typedef struct bsink {
-  ev_harness h; /* only its sink and snapshots are used */
+  parse_harness h; /* only its sink and snapshots are used */
   diag__mem mem;
   diag__event ev;
 } bsink;
@@ -387,8 +388,8 @@ static void test_data_and_layouts(void **state) {
 
 static void test_emit_allocations(void **state) {
   (void)state;
-  ev_counting c = {0, -1};
-  diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
+  h_counting c = {0, -1};
+  diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
   bsink b;
   b_init(&b, &hooks);
   b.h.keep = 0;
@@ -414,8 +415,8 @@ static void test_emit_allocations(void **state) {
 static void test_emit_allocation_failure(void **state) {
   (void)state;
   for (long n = 0; n < 12; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
+    h_counting c = {0, n};
+    diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
     bsink b;
     b_init(&b, &hooks);
     diag_status st = diag__event_put(&b.ev, DIAG__EV_PROVIDER, "P", 1, 1, DIAG__EV_RANK_XML);

@@ -2,7 +2,8 @@
  * block), the Windows Server 2003 Event Viewer copy and wevtutil /f:text;
  * multi-line records, field lines, cut-off blocks, bounds, a session and a
  * KB rule. */
-#include "test_event_harness.h"
+#include "parsers/event.h"
+#include "test_parse_harness.h"
 
 static const diag__format *const F = &diag__format_event_text;
 
@@ -75,7 +76,7 @@ static void test_detect(void **state) {
 static void test_copy_details(void **state) {
   (void)state;
   char *msg = expected_message();
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/owa42_copy_details.txt");
   assert_int_equal(h.nunp, 0);
@@ -146,7 +147,7 @@ static void test_copy_details(void **state) {
 static void test_2003(void **state) {
   (void)state;
   char *msg = expected_message();
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/owa42_2003.txt");
   assert_int_equal(h.nunp, 0);
@@ -197,7 +198,7 @@ static void test_2003(void **state) {
 static void test_wevtutil(void **state) {
   (void)state;
   char *msg = expected_message();
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/owa42_wevtutil.txt");
   assert_int_equal(h.nunp, 0);
@@ -249,7 +250,7 @@ static void test_wevtutil(void **state) {
 
 static void test_malformed(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/malformed_text.txt");
   size_t k = 0;
@@ -278,7 +279,7 @@ static void test_malformed(void **state) {
 
 static void test_outside_blocks(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_text(&h, "some preamble the operator pasted\n\n   \nEvent[0]:\n"
                               "  Source: A\n  Event ID: 1\n  Description: x\n\n"
@@ -300,7 +301,7 @@ static void test_outside_blocks(void **state) {
 /* A block past the bound is reported line by line, up to the next block. */
 static void test_block_too_long(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "Event[0]:"), DIAG_OK);
   assert_int_equal(h_line(&h, "  Source: A"), DIAG_OK);
@@ -322,7 +323,7 @@ static void test_block_too_long(void **state) {
 /* A line lost from a block (over-long for the reader) costs the block. */
 static void test_lost_line(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "Event[0]:"), DIAG_OK);
   assert_int_equal(h_line(&h, "  Source: A"), DIAG_OK);
@@ -384,27 +385,12 @@ static void test_no_allocation_per_record(void **state) {
 
 static void test_allocation_failure(void **state) {
   (void)state;
-  size_t len;
-  char *data = test_read_file(test_fixture("events/owa42_copy_details.txt"), &len);
-  int succeeded = 0;
-  for (long n = 0; n < 80 && !succeeded; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-    ev_harness h;
-    h_init(&h, F, &hooks);
-    diag_status st = h_buffer(&h, data, len);
-    assert_true(st == DIAG_OK || st == DIAG_ENOMEM);
-    succeeded = st == DIAG_OK;
-    if (succeeded) assert_int_equal(h.nrec, 3);
-    h_fini(&h);
-  }
-  assert_true(succeeded);
-  free(data);
+  h_fixture_alloc_failures(F, "events/owa42_copy_details.txt", 80, 3);
 }
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, "Event[0]:"), DIAG_OK);
@@ -446,11 +432,7 @@ static const char kb_yaml[] =
 
 static void test_kb_evidence(void **state) {
   (void)state;
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", kb_yaml, strlen(kb_yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s: %s", err.key_path, err.message);
+  diag_kb *kb = h_kb(kb_yaml);
   static const struct {
     const char *file;
     uint64_t provider_line, task_line, end_line;
@@ -458,14 +440,8 @@ static void test_kb_evidence(void **state) {
               {"events/owa42_2003.txt", 2, 3, 18},
               {"events/owa42_wevtutil.txt", 3, 6, 20}};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-    diag_session *s;
-    assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
-    size_t len;
-    char *data = test_read_file(test_fixture(want[i].file), &len);
-    diag_input *in;
-    assert_int_equal(diag_input_open(&in, s, want[i].file, NULL, NULL), DIAG_OK);
-    assert_int_equal(diag_input_feed(in, data, len, NULL), DIAG_OK);
-    assert_int_equal(diag_input_end(in, NULL), DIAG_OK);
+    diag_session *s = h_new_session(kb);
+    h_feed_fixture(s, want[i].file, want[i].file, 0);
     assert_int_equal(diag_session_finding_count(s), 1);
     const diag_finding *f = diag_session_finding_at(s, 0);
     const diag_evidence *e = diag_match_evidence_at(diag_finding_symptom_at(f, 0), 0);
@@ -474,7 +450,6 @@ static void test_kb_evidence(void **state) {
     e = diag_match_evidence_at(diag_finding_symptom_at(f, 1), 0);
     assert_int_equal(diag_evidence_line(e), want[i].task_line);
     diag_session_free(s);
-    free(data);
   }
   diag_kb_free(kb);
 }

@@ -1,7 +1,8 @@
 /* The event-xml format: wevtutil /f:xml and /f:RenderedXml, one event per
  * line or pretty-printed, driven directly and through a session; broken
  * and hostile XML; evidence lines through the KB. */
-#include "test_event_harness.h"
+#include "parsers/event.h"
+#include "test_parse_harness.h"
 
 #define NS "http://schemas.microsoft.com/win/2004/08/events/event"
 #define OWA42_ONELINE                                                                              \
@@ -122,7 +123,7 @@ static void check_typed(const diag_record *r, void *ctx) {
 
 static void test_oneline(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   int done = 0;
   h_init(&h, F, NULL);
   h.check = check_typed;
@@ -197,7 +198,7 @@ static void test_oneline(void **state) {
 
 static void test_pretty(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/owa42_pretty.xml");
   assert_int_equal(h.nunp, 0); /* declaration, comment, <Events> are not counted */
@@ -239,7 +240,7 @@ static void test_rendered(void **state) {
   (void)state;
   size_t mlen;
   char *msg = test_read_file(test_fixture("events/owa42_message.expected"), &mlen);
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/owa42_rendered.xml");
   assert_int_equal(h.nunp, 0);
@@ -264,7 +265,7 @@ static void test_rendered(void **state) {
 /* The corpus's mixed quoting, Binary, Correlation, a named Data. */
 static void test_manifest_and_binary(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   static const char line[] =
       "<Event xmlns=\"" NS "\"><System><Provider Name=\"MSSQLSERVER\" /><EventID "
@@ -308,7 +309,7 @@ static void test_manifest_and_binary(void **state) {
 
 static void test_one_line_document(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   static const char doc[] = "<?xml version='1.0'?><Events>" OWA42_ONELINE OWA42_ONELINE "</Events>";
   assert_int_equal(h_line(&h, doc), DIAG_OK);
@@ -347,7 +348,7 @@ static void test_one_line_document(void **state) {
 
 static void test_malformed(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/malformed_truncated.xml");
   static const struct {
@@ -381,7 +382,7 @@ static void test_malformed(void **state) {
 /* DOCTYPE and entity declarations are refused, never expanded. */
 static void test_doctype(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "events/malformed_doctype.xml");
   static const uint64_t bad[] = {2, 3, 4, 5, 6, 8, 10, 11};
@@ -415,7 +416,7 @@ static char *event_with(const char *unit, size_t times) {
  * unparsed (too-long) and the next one still parses. */
 static void test_bounds(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   enum { N = 200000 };
   char *attrs = malloc((size_t)N * 16 + 256);
@@ -465,7 +466,7 @@ static void test_bounds(void **state) {
  * its end; memory stays bounded; the next event parses. */
 static void test_event_too_long(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "<Event xmlns='" NS "'><System><Provider Name='P'/>"), DIAG_OK);
   assert_int_equal(h_line(&h, "<EventID>1</EventID></System><EventData>"), DIAG_OK);
@@ -489,7 +490,7 @@ static void test_event_too_long(void **state) {
  * that event, not a silent shift of its insertion strings. */
 static void test_lost_line(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "<Event xmlns='" NS "'><System><Provider Name='P'/>"), DIAG_OK);
   assert_int_equal(h_line(&h, "<EventID>1</EventID></System><EventData>"), DIAG_OK);
@@ -511,7 +512,7 @@ static void test_lost_line(void **state) {
 
 static void test_garbage(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   static const char bin[] = "\x00\x01\xff\xfe<\x00E\x00v\x00";
   assert_int_equal(h_line_n(&h, bin, sizeof bin - 1), DIAG_OK);
@@ -550,27 +551,12 @@ static void test_no_allocation_per_record(void **state) {
 
 static void test_allocation_failure(void **state) {
   (void)state;
-  size_t len;
-  char *data = test_read_file(test_fixture("events/owa42_pretty.xml"), &len);
-  int succeeded = 0;
-  for (long n = 0; n < 60 && !succeeded; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-    ev_harness h;
-    h_init(&h, F, &hooks);
-    diag_status st = h_buffer(&h, data, len);
-    assert_true(st == DIAG_OK || st == DIAG_ENOMEM);
-    succeeded = st == DIAG_OK;
-    if (succeeded) assert_int_equal(h.nrec, 2);
-    h_fini(&h); /* no leak either way */
-  }
-  assert_true(succeeded);
-  free(data);
+  h_fixture_alloc_failures(F, "events/owa42_pretty.xml", 60, 2);
 }
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, OWA42_ONELINE), DIAG_ECALLBACK);
@@ -646,19 +632,9 @@ static const char kb_yaml[] = "schema: libdiag/kb/1\n"
 
 static void test_kb_evidence(void **state) {
   (void)state;
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", kb_yaml, strlen(kb_yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s: %s", err.key_path, err.message);
-  diag_session *s;
-  assert_int_equal(diag_session_new(&s, kb, NULL, NULL), DIAG_OK);
-  size_t len;
-  char *data = test_read_file(test_fixture("events/owa42_pretty.xml"), &len);
-  diag_input *in;
-  assert_int_equal(diag_input_open(&in, s, "pretty.xml", NULL, NULL), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, NULL), DIAG_OK);
-  assert_int_equal(diag_input_end(in, NULL), DIAG_OK);
+  diag_kb *kb = h_kb(kb_yaml);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "events/owa42_pretty.xml", "pretty.xml", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_finding *f = diag_session_finding_at(s, 0);
   assert_int_equal(diag_finding_symptom_count(f), 2);
@@ -673,7 +649,6 @@ static void test_kb_evidence(void **state) {
   assert_int_equal(diag_evidence_line(e), 38); /* <Data>http://... */
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
 }
 
 int main(void) {

@@ -1,7 +1,7 @@
 /* The Exchange CSV log parser (`exchange-log`, source `exchange`), driven
  * through its diag__format with the shared test sink, then through the
  * format table and end to end through a session with a KB. */
-#include "test_event_harness.h"
+#include "test_parse_harness.h"
 
 #define F (&diag__format_exchange_log)
 
@@ -48,7 +48,7 @@ static void read_typed(const diag_record *r, void *ctx) {
 
 static void test_rca_2010(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   typed t = {0};
   h_init(&h, F, NULL);
   h.check = read_typed;
@@ -123,7 +123,7 @@ static void test_rca_2010(void **state) {
 
 static void test_rca_2013(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "exchange/rca_2013.log");
   assert_int_equal(h.nrec, 3);
@@ -162,7 +162,7 @@ static void test_rca_2013(void **state) {
 
 static void test_smtp_receive(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "exchange/smtp_receive.log");
   assert_int_equal(h.nunp, 0);
@@ -187,7 +187,7 @@ static void test_smtp_receive(void **state) {
 /* HttpProxy logs name their time DateTime and write CamelCase names. */
 static void test_httpproxy_names(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_text(&h, "#Software: Microsoft Exchange Server\n"
                               "#Version: 15.01.2375.007\n#Log-type: HttpProxy Logs\n"
@@ -221,7 +221,7 @@ static void test_long_failures(void **state) {
       data[len++] = i % 100 == 50 ? ',' : (char)('a' + i % 26); /* commas inside quotes */
     memcpy(data + len, "\"\r\n", 3), len += 3;
   }
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_buffer(&h, data, len), DIAG_OK);
   assert_int_equal(h.nrec, 1);
@@ -235,7 +235,7 @@ static void test_long_failures(void **state) {
 /* Quoting: doubled quotes, commas and CRLF inside a quoted field. */
 static void test_quoting(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   static const char text[] =
       RCA_HEAD "2013-05-01T00:00:02.184Z,1,0,\"a,b\",,\"\"\"q\"\"\",14,Cached,,,p,,Rpc,0,1,\"x\r\n"
@@ -255,7 +255,7 @@ static void test_quoting(void **state) {
 
 static void test_garbage(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h_fixture(&h, "exchange/garbage.log");
   assert_int_equal(h.nrec, 2);
@@ -282,7 +282,7 @@ static void check_bad_int(const diag_record *r, void *ctx) {
 
 static void test_bad_values(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.check = check_bad_int;
   assert_int_equal(h_text(&h, "#Fields: date-time,seq-number\n2013-05-01T00:00:02Z,x\n"), DIAG_OK);
@@ -294,7 +294,7 @@ static void test_bad_values(void **state) {
  * lines) is reported, then the line itself. */
 static void test_open_row_gap(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "#Fields: date-time,failures"), DIAG_OK);
   assert_int_equal(h_line(&h, "2013-05-01T00:00:02Z,\"open"), DIAG_OK);
@@ -314,7 +314,7 @@ static void test_open_row_gap(void **state) {
 /* A row spanning more lines than the bound is reported line by line. */
 static void test_runaway_row(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_line(&h, "#Fields: date-time,failures"), DIAG_OK);
   assert_int_equal(h_line(&h, "2013-05-01T00:00:02Z,\"open"), DIAG_OK);
@@ -348,9 +348,9 @@ static void test_allocation_failures(void **state) {
   static const char text[] =
       RCA_HEAD "2013-05-01T00:00:02.184Z,1,0,cn,,O,14,C,,,p,,R,0,5,\"a\nb\",\n";
   for (long n = 0; n < 64; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-    ev_harness h;
+    h_counting c = {0, n};
+    diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
+    parse_harness h;
     h_init(&h, F, &hooks);
     diag_status s = h_text(&h, text);
     if (s != DIAG_OK) assert_int_equal(s, DIAG_ENOMEM);
@@ -367,7 +367,7 @@ static void test_allocation_failures(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_text(&h, RCA_HEAD "2013-05-01T00:00:03Z,1,1,cn,,O,14,C,,,p,,R,0,5,,\n"),
@@ -511,11 +511,7 @@ static void test_session_kb(void **state) {
                              "      - id: r\n"
                              "        title: R\n"
                              "        steps: [x]\n";
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s", err.message);
+  diag_kb *kb = h_kb(yaml);
   /* a name outside the open syntax is a KB error */
   static const char bad[] =
       "schema: libdiag/kb/1\nproblems:\n  - id: b\n    title: t\n"
@@ -524,19 +520,14 @@ static void test_session_kb(void **state) {
       "        weight: 0.7\n        required: true\n    cause: x\n    resolutions:\n"
       "      - id: r\n        title: R\n        steps: [x]\n";
   diag_kb *kb2;
+  diag_error err = DIAG_ERROR_INIT;
   assert_int_equal(diag_kb_new(&kb2, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
   assert_int_equal(diag_kb_add_string(kb2, "b.yaml", bad, strlen(bad), NULL, NULL, &err), DIAG_EKB);
   if (!strstr(err.message, "client_ip")) fail_msg("%s", err.message);
   diag_kb_free(kb2);
 
-  size_t len;
-  char *data = test_read_file(test_fixture("exchange/rca_2010.log"), &len);
-  diag_session *s;
-  diag_input *in;
-  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_open(&in, s, "RCA_20130501-1.LOG", NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, &err), DIAG_OK);
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "exchange/rca_2010.log", "RCA_20130501-1.LOG", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_finding *f = diag_session_finding_at(s, 0);
   assert_int_equal(diag_finding_symptom_count(f), 2);
@@ -548,7 +539,6 @@ static void test_session_kb(void **state) {
   }
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
 }
 
 int main(void) {

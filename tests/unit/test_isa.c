@@ -13,19 +13,6 @@
 
 #define FMT (&diag__format_isa_w3c)
 
-/* A harness with typed reads of every record. */
-typedef struct isa_run {
-  ev_harness h;
-  typed_log typed;
-} isa_run;
-
-static void run_init(isa_run *r, const diag_allocator *hooks) {
-  h_init(&r->h, FMT, hooks);
-  r->typed.n = 0;
-  r->h.check = typed_check;
-  r->h.check_ctx = &r->typed;
-}
-
 static const char fw_header[] =
     "#Software: Microsoft Internet Security and Acceleration Server 2004\n"
     "#Fields: computer\tdate\ttime\tIP protocol\tsource\tdestination\taction\tstatus\n";
@@ -35,9 +22,9 @@ static const char fw_header[] =
 /* ISA 2004 Firewall: 28 columns, CRLF, every type. */
 static void test_firewall(void **state) {
   (void)state;
-  isa_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "isa/isa2004_firewall.w3c");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 6);
@@ -111,9 +98,9 @@ static void test_firewall(void **state) {
 /* ISA 2006 Web Proxy: 29 columns, LF, user agents with spaces. */
 static void test_webproxy(void **state) {
   (void)state;
-  isa_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "isa/isa2006_webproxy.w3c");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 3);
@@ -144,9 +131,9 @@ static void test_webproxy(void **state) {
  * dumps that are not all hex. */
 static void test_isa2000(void **state) {
   (void)state;
-  isa_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "isa/isa2000_webproxy.w3c");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 2);
@@ -159,7 +146,7 @@ static void test_isa2000(void **state) {
   assert_int_equal(r.typed.r[1].time.seconds, 1163635202);
   h_fini(h);
 
-  run_init(&r, NULL);
+  typed_run_init(&r, FMT, NULL);
   h_fixture(h, "isa/isa2000_packetfilter.w3c");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 3);
@@ -183,9 +170,9 @@ static void test_isa2000(void **state) {
 /* A #Fields change mid-file, and every kind of bad line with its number. */
 static void test_fields_change_malformed(void **state) {
   (void)state;
-  isa_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "isa/fields_change_malformed.w3c");
   assert_int_equal(h->nrec, 3);
   const srec *s = h->rec;
@@ -220,9 +207,9 @@ static void test_fields_change_malformed(void **state) {
  * are no endpoint keep their text. */
 static void test_endpoints(void **state) {
   (void)state;
-  isa_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   assert_int_equal(h_text(h, "#Software: Microsoft Internet Security and Acceleration Server 2006\n"
                              "#Fields: Destination\tx\tSOURCE\tsource\n"
                              "[::1]:80\ta\t-\t1.2.3.4:5\n"
@@ -258,7 +245,7 @@ static void test_endpoints(void **state) {
 /* Data before any #Fields has no layout (no IIS 6 default for ISA). */
 static void test_no_headerless(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   static const char iis6[] = "2009-01-15 06:54:28 10.3.13.56 GET / - 80 - 10.16.0.95 - 401 2 0";
   assert_int_equal(h_line(&h, iis6), DIAG_OK);
@@ -292,7 +279,7 @@ static void test_many_fields(void **state) {
       rl += (size_t)snprintf(row + rl, cap - rl, "%sv %d", i ? "\t" : "", i);
     }
   }
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   assert_int_equal(h_line_n(&h, hdr, hl), DIAG_OK);
   assert_int_equal(h_line_n(&h, row, rl), DIAG_OK);
@@ -333,9 +320,9 @@ static void test_no_allocation_per_line(void **state) {
 static void test_allocation_failure(void **state) {
   (void)state;
   for (long n = 0; n < 4; n++) {
-    ev_counting c = {0, n};
-    diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-    ev_harness h;
+    h_counting c = {0, n};
+    diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
+    parse_harness h;
     h_init(&h, FMT, &hooks);
     diag_status s = h_text(&h, fw_header);
     if (s != DIAG_OK) {
@@ -356,7 +343,7 @@ static void test_allocation_failure(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_text(&h, fw_header), DIAG_OK);
@@ -604,26 +591,15 @@ static void test_session_kb(void **state) {
                              "      - id: r\n"
                              "        title: R\n"
                              "        steps: [x]\n";
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s", err.message);
-  diag_session *s;
-  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
-  size_t len;
-  char *data = test_read_file(test_fixture("isa/isa2004_firewall.w3c"), &len);
-  diag_input *in;
-  assert_int_equal(diag_input_open(&in, s, "fws.w3c", NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, &err), DIAG_OK);
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  diag_kb *kb = h_kb(yaml);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "isa/isa2004_firewall.w3c", "fws.w3c", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_match *m = diag_finding_symptom_at(diag_session_finding_at(s, 0), 0);
   assert_int_equal(diag_match_count(m), 1);
   assert_int_equal(diag_evidence_line(diag_match_evidence_at(m, 0)), 7);
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
 }
 
 int main(void) {

@@ -14,18 +14,6 @@
 
 #define FMT (&diag__format_netstat)
 
-typedef struct ns_run {
-  ev_harness h;
-  typed_log typed;
-} ns_run;
-
-static void run_init(ns_run *r, const diag_allocator *hooks) {
-  h_init(&r->h, FMT, hooks);
-  r->typed.n = 0;
-  r->h.check = typed_check;
-  r->h.check_ctx = &r->typed;
-}
-
 /* The row fields of a record: NULL means absent. */
 static void expect_row(const srec *s, const char *proto, const char *local, const char *local_ip,
                        const char *local_port, const char *foreign, const char *foreign_ip,
@@ -59,9 +47,9 @@ static void expect_b(const srec *s, const char *process, const char *service, co
 /* netstat -ano: CRLF, IPv4, IPv6 with and without a zone, UDP. */
 static void test_ano(void **state) {
   (void)state;
-  ns_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "netstat/netstat_ano.txt");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 10);
@@ -119,9 +107,9 @@ static void test_ano(void **state) {
  * record, and each field says its line. */
 static void test_anob(void **state) {
   (void)state;
-  ns_run r;
-  run_init(&r, NULL);
-  ev_harness *h = &r.h;
+  typed_run r;
+  typed_run_init(&r, FMT, NULL);
+  parse_harness *h = &r.h;
   h_fixture(h, "netstat/netstat_anob.txt");
   assert_int_equal(h->nunp, 0);
   assert_int_equal(h->nrec, 8);
@@ -173,7 +161,7 @@ static void test_anob(void **state) {
 /* Translated headers and state words. */
 static void test_localized(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   h_fixture(&h, "netstat/netstat_de.txt");
   assert_int_equal(h.nunp, 0);
@@ -210,7 +198,7 @@ static void test_localized(void **state) {
 /* Rows pasted without any header. */
 static void test_pasted(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   h_fixture(&h, "netstat/netstat_pasted.txt");
   assert_int_equal(h.nunp, 0);
@@ -223,7 +211,7 @@ static void test_pasted(void **state) {
 /* Every kind of bad line, counted with its number and reason. */
 static void test_malformed(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   h_fixture(&h, "netstat/malformed.txt");
   assert_int_equal(h.nrec, 3);
@@ -260,7 +248,7 @@ static void test_malformed(void **state) {
 /* Headers only where a block starts; -b lines only right after their row. */
 static void test_structure(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   assert_int_equal(h_text(&h, "Active Connections\n"                              /* 1 */
                               "  Proto  Local Address  Foreign Address  State\n"  /* 2 */
@@ -320,7 +308,7 @@ static void test_structure(void **state) {
  * than netstat could list are not a record's. */
 static void test_components(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   assert_int_equal(h_text(&h, "  TCP    0.0.0.0:135    0.0.0.0:0    LISTENING    1032\n"
                               "  c:\\windows\\system32\\WS2_32.dll\n"
@@ -418,9 +406,9 @@ static void test_no_allocation_per_record(void **state) {
 
 static void test_allocation_failure(void **state) {
   (void)state;
-  ev_counting c = {0, 0};
-  diag_allocator hooks = {ev_c_alloc, ev_c_realloc, ev_c_free, &c};
-  ev_harness h;
+  h_counting c = {0, 0};
+  diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
+  parse_harness h;
   h_init(&h, FMT, &hooks);
   assert_int_equal(h_line(&h, "  TCP    0.0.0.0:135  0.0.0.0:0  LISTENING  832"), DIAG_ENOMEM);
   assert_int_equal(h_line(&h, " [svchost.exe]"), DIAG_OK); /* no row held: reported */
@@ -445,7 +433,7 @@ static void test_allocation_failure(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, FMT, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, "  TCP    0.0.0.0:135  0.0.0.0:0  LISTENING  832"), DIAG_OK);
@@ -593,26 +581,15 @@ static uint64_t evidence_line(const char *where) {
            "        title: R\n"
            "        steps: [x]\n",
            where);
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s", err.message);
-  diag_session *s;
-  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
-  size_t len;
-  char *data = test_read_file(test_fixture("netstat/netstat_anob.txt"), &len);
-  diag_input *in;
-  assert_int_equal(diag_input_open(&in, s, "anob.txt", NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, &err), DIAG_OK);
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  diag_kb *kb = h_kb(yaml);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "netstat/netstat_anob.txt", "anob.txt", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_match *m = diag_finding_symptom_at(diag_session_finding_at(s, 0), 0);
   assert_int_equal(diag_match_count(m), 2);
   uint64_t line = diag_evidence_line(diag_match_evidence_at(m, 0));
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
   return line;
 }
 

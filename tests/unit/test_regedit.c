@@ -1,161 +1,64 @@
-/* The .reg parser, driven directly through diag__format_regedit with a test
- * sink, and end to end through a session. */
+/* The .reg parser, driven directly through diag__format_regedit with the
+ * parse harness, and end to end through a session. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libdiag/diag.h>
 
-#include "parsers/format.h"
-#include "test_util.h"
+#include "test_typed.h"
 
 #define FMT diag__format_regedit
 
-/* ---- a test sink that keeps copies of every record's fields --------- */
+#define NF 7
 
-#define MAX_SEEN     32
-#define MAX_UNPARSED 64
-#define NF           7
-
-typedef struct seen_record {
-  uint64_t line, end_line, offset;
-  char *text;
-  char *fields[NF]; /* NULL: absent */
-  int64_t dword;    /* -1: no DWORD */
-} seen_record;
-
-typedef struct tsink {
-  size_t records;
-  size_t unparsed;
-  size_t by_reason[DIAG_UNPARSED_REASON_COUNT];
-  uint64_t unparsed_lines[MAX_UNPARSED];
-  diag_unparsed_reason reasons[MAX_UNPARSED];
-  seen_record seen[MAX_SEEN];
-  diag_status record_status;
-} tsink;
-
-static char *copy(const char *p, size_t len) {
-  char *s = malloc(len + 1);
-  assert_non_null(s);
-  memcpy(s, p, len);
-  s[len] = '\0';
-  return s;
-}
-
-static diag_status on_record(void *ctx, const diag_record *r) {
-  tsink *t = ctx;
+/* Every record: the format's, its seven fields, a DWORD that reads or is
+ * absent; and the typed reads of its fields into the typed_log ctx. */
+static void reg_check(const diag_record *r, void *ctx) {
   assert_string_equal(diag_record_format(r), "regedit");
   assert_int_equal(diag_record_field_count(r), NF);
-  if (t->records < MAX_SEEN) {
-    seen_record *s = &t->seen[t->records];
-    s->line = diag_record_line(r);
-    s->end_line = diag_record_end_line(r);
-    s->offset = diag_record_offset(r);
-    size_t len;
-    const char *text = diag_record_text(r, &len);
-    s->text = copy(text, len);
-    for (size_t i = 0; i < NF; i++) {
-      const char *p = diag_record_field_text(r, i, &len);
-      s->fields[i] = diag_record_field_type(r, i) == DIAG_TYPE_ABSENT ? NULL : copy(p, len);
-    }
-    s->dword = -1;
-    size_t i;
-    assert_int_equal(diag_record_field_find(r, "dword", &i), DIAG_OK);
-    int64_t v;
-    diag_status st = diag_record_field_int(r, i, &v);
-    if (st == DIAG_OK)
-      s->dword = v;
-    else
-      assert_int_equal(st, DIAG_ENOTFOUND);
-  }
-  t->records++;
-  return t->record_status;
+  size_t i;
+  assert_int_equal(diag_record_field_find(r, "dword", &i), DIAG_OK);
+  int64_t v;
+  diag_status st = diag_record_field_int(r, i, &v);
+  if (st != DIAG_OK) assert_int_equal(st, DIAG_ENOTFOUND);
+  typed_check(r, ctx);
 }
 
-static diag_status on_unparsed(void *ctx, const diag__line *line, diag_unparsed_reason reason) {
-  tsink *t = ctx;
-  if (t->unparsed < MAX_UNPARSED) {
-    t->unparsed_lines[t->unparsed] = line->number;
-    t->reasons[t->unparsed] = reason;
-  }
-  t->unparsed++;
-  t->by_reason[reason]++;
-  return DIAG_OK;
-}
-
-typedef struct harness {
-  diag__mem mem;
-  void *state;
-  diag__sink sink;
-  tsink t;
-  uint64_t number;
-} harness;
-
-static void h_init(harness *h, const diag_allocator *hooks) {
-  memset(h, 0, sizeof *h);
-  assert_int_equal(diag__mem_init(&h->mem, hooks), DIAG_OK);
-  h->state = calloc(1, FMT.state_size);
-  assert_non_null(h->state);
-  assert_int_equal(FMT.init(h->state, &h->mem), DIAG_OK);
-  h->sink.ctx = &h->t;
-  h->sink.input_name = "owa.reg";
-  h->sink.record = on_record;
-  h->sink.unparsed = on_unparsed;
-}
-
-static void h_fini(harness *h) {
-  FMT.fini(h->state, &h->mem);
-  free(h->state);
-  for (size_t i = 0; i < MAX_SEEN; i++) {
-    free(h->t.seen[i].text);
-    for (size_t k = 0; k < NF; k++)
-      free(h->t.seen[i].fields[k]);
-  }
-  assert_int_equal(h->mem.used, 0);
-}
-
-static diag_status reader_cb(void *ctx, const diag__line *line) {
-  harness *h = ctx;
-  return FMT.line(h->state, &h->sink, line);
-}
-
-static diag_status h_buffer(harness *h, const char *data, size_t len) {
-  diag__reader r;
-  size_t used;
-  diag__reader_init(&r, &h->mem, 65536);
-  diag_status s = diag__reader_feed(&r, data, len, reader_cb, h, &used);
-  if (s == DIAG_OK) s = diag__reader_end(&r, reader_cb, h);
-  diag__reader_fini(&r);
-  if (s == DIAG_OK) s = FMT.end(h->state, &h->sink);
-  return s;
-}
-
-static diag_status h_text(harness *h, const char *text) { return h_buffer(h, text, strlen(text)); }
-
-static void h_fixture(harness *h, const char *rel) {
-  size_t len;
-  char *data = test_read_file(test_fixture(rel), &len);
-  assert_int_equal(h_buffer(h, data, len), DIAG_OK);
-  free(data);
+static void reg_init(parse_harness *h, const diag_allocator *hooks, typed_log *log) {
+  h_init_named(h, &FMT, hooks, "owa.reg");
+  log->n = 0;
+  h->check = reg_check;
+  h->check_ctx = log;
 }
 
 enum { KEY, NAME, TYPE, DATA, VALUE, DWORD, DELETED };
 
-/* A record's fields: NULL means absent. */
-static void expect(const seen_record *s, const char *key, const char *name, const char *type,
-                   const char *data, const char *value, int64_t dword, const char *deleted) {
+/* Field i of snapshot s: NULL when absent. */
+static const char *field_of(const srec *s, size_t i) {
+  return s->f[i].type == DIAG_TYPE_ABSENT ? NULL : s->f[i].text;
+}
+
+/* Snapshot k's fields (NULL means absent) and the DWORD its accessor gave
+ * (-1: none). */
+static void expect(const parse_harness *h, const typed_log *log, size_t k, const char *key,
+                   const char *name, const char *type, const char *data, const char *value,
+                   int64_t dword, const char *deleted) {
+  const srec *s = &h->rec[k];
+  const typed_value *d = typed_of(h, log, k, "DWORD");
   const char *want[NF] = {key, name, type, data, value, NULL, deleted};
   for (size_t i = 0; i < NF; i++) {
+    const char *got = field_of(s, i);
     if (i == DWORD) continue;
     if (!want[i]) {
-      if (s->fields[i]) fail_msg("field %zu: got \"%s\", want absent", i, s->fields[i]);
-    } else if (!s->fields[i] || strcmp(s->fields[i], want[i]) != 0) {
-      fail_msg("field %zu: got \"%s\", want \"%s\"", i, s->fields[i] ? s->fields[i] : "(absent)",
-               want[i]);
+      if (got) fail_msg("field %zu: got \"%s\", want absent", i, got);
+    } else if (!got || strcmp(got, want[i]) != 0) {
+      fail_msg("field %zu: got \"%s\", want \"%s\"", i, got ? got : "(absent)", want[i]);
     }
   }
-  assert_int_equal(s->dword, dword);
-  if (dword >= 0) assert_true(s->fields[DWORD] && strcmp(s->fields[DWORD], s->fields[VALUE]) == 0);
+  assert_int_equal(d->status == DIAG_OK ? d->i : -1, dword);
+  if (dword >= 0)
+    assert_true(field_of(s, DWORD) && strcmp(field_of(s, DWORD), field_of(s, VALUE)) == 0);
 }
 
 static const char owa_key[] =
@@ -166,55 +69,58 @@ static const char owa_key[] =
 /* regedit 5.00: UTF-16LE with a BOM and CRLF, every kind of value. */
 static void test_utf16_export(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
   h_fixture(&h, "registry/owa_allow_proxying_utf16.reg");
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 13);
-  const seen_record *s = h.t.seen;
-  expect(&s[0], owa_key, "AllowProxyingWithoutSsl", "REG_DWORD", "dword:00000001", "1", 1, NULL);
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 13);
+  const srec *s = h.rec;
+  expect(&h, &log, 0, owa_key, "AllowProxyingWithoutSsl", "REG_DWORD", "dword:00000001", "1", 1,
+         NULL);
   assert_int_equal(s[0].line, 4);
   assert_int_equal(s[0].end_line, 4);
   assert_int_equal(s[0].offset, 2 + 2 * (37 + 2 + 70 + 2)); /* BOM, three lines in UTF-16 */
   assert_string_equal(s[0].text, "\"AllowProxyingWithoutSsl\"=dword:00000001");
-  expect(&s[1], owa_key, "MaxRecipientsPerMessage", "REG_DWORD", "dword:000007d0", "2000", 2000,
-         NULL);
-  expect(&s[2], owa_key, "ProxyCertificateCheck", "REG_DWORD", "dword:ffffffff", "4294967295",
+  expect(&h, &log, 1, owa_key, "MaxRecipientsPerMessage", "REG_DWORD", "dword:000007d0", "2000",
+         2000, NULL);
+  expect(&h, &log, 2, owa_key, "ProxyCertificateCheck", "REG_DWORD", "dword:ffffffff", "4294967295",
          4294967295, NULL);
-  expect(&s[3], owa_key, "ImagePathNote", "REG_SZ",
+  expect(&h, &log, 3, owa_key, "ImagePathNote", "REG_SZ",
          "\"C:\\\\Program Files\\\\Microsoft\\\\Exchange Server\\\\V14\\\\ClientAccess\\\\Owa\"",
          "C:\\Program Files\\Microsoft\\Exchange Server\\V14\\ClientAccess\\Owa", -1, NULL);
-  expect(&s[4], owa_key, "Comment", "REG_SZ", "\"Set by \\\"OWA proxy\\\" runbook\"",
+  expect(&h, &log, 4, owa_key, "Comment", "REG_SZ", "\"Set by \\\"OWA proxy\\\" runbook\"",
          "Set by \"OWA proxy\" runbook", -1, NULL);
-  expect(&s[5], owa_key, "@", "REG_SZ", "\"MSExchange OWA\"", "MSExchange OWA", -1, NULL);
-  expect(&s[6], owa_key, "AllowInternalUntrustedCerts", NULL, "-", NULL, -1, "value");
+  expect(&h, &log, 5, owa_key, "@", "REG_SZ", "\"MSExchange OWA\"", "MSExchange OWA", -1, NULL);
+  expect(&h, &log, 6, owa_key, "AllowInternalUntrustedCerts", NULL, "-", NULL, -1, "value");
   /* hex(2) over seven lines */
   const char *evkey =
       "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application"
       "\\MSExchange OWA";
-  assert_non_null(s[7].fields[DATA]);
-  assert_true(strncmp(s[7].fields[DATA], "hex(2):25,00,45,00,", 19) == 0);
-  assert_null(strchr(s[7].fields[DATA], '\\'));
-  assert_null(strchr(s[7].fields[DATA], ' '));
-  expect(&s[7], evkey, "EventMessageFile", "REG_EXPAND_SZ", s[7].fields[DATA],
+  assert_non_null(field_of(&s[7], DATA));
+  assert_true(strncmp(field_of(&s[7], DATA), "hex(2):25,00,45,00,", 19) == 0);
+  assert_null(strchr(field_of(&s[7], DATA), '\\'));
+  assert_null(strchr(field_of(&s[7], DATA), ' '));
+  expect(&h, &log, 7, evkey, "EventMessageFile", "REG_EXPAND_SZ", field_of(&s[7], DATA),
          "%ExchangeInstallPath%bin\\Microsoft.Exchange.Clients.Owa.EventMessages.dll", -1, NULL);
   assert_int_equal(s[7].line, 13);
   assert_int_equal(s[7].end_line, 19);
   assert_true(strncmp(s[7].text, "\"EventMessageFile\"=hex(2):", 26) == 0);
   assert_non_null(strstr(s[7].text, ",\\\n  00,49,00,"));
-  expect(&s[8], evkey, "TypesSupported", "REG_DWORD", "dword:00000007", "7", 7, NULL);
+  expect(&h, &log, 8, evkey, "TypesSupported", "REG_DWORD", "dword:00000007", "7", 7, NULL);
   const char *w3svc = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\W3SVC";
-  expect(&s[9], w3svc, "DependOnService", "REG_MULTI_SZ",
+  expect(&h, &log, 9, w3svc, "DependOnService", "REG_MULTI_SZ",
          "hex(7):48,00,54,00,54,00,50,00,00,00,57,00,41,00,53,00,00,00,00,00", "HTTP\nWAS", -1,
          NULL);
   assert_int_equal(s[9].line, 23);
   assert_int_equal(s[9].end_line, 24);
-  expect(&s[10], w3svc, "FailureActions", "REG_BINARY", s[10].fields[DATA], NULL, -1, NULL);
-  assert_int_equal(strlen(s[10].fields[DATA]), 4 + 44 * 3 - 1);
-  expect(&s[11], w3svc, "LastProbe", "REG_QWORD", "hex(b):cb,04,fb,71,1f,01,00,00", "1234567890123",
-         -1, NULL);
-  expect(&s[12], "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OwaPilot", NULL, NULL, NULL, NULL, -1,
-         "key");
+  expect(&h, &log, 10, w3svc, "FailureActions", "REG_BINARY", field_of(&s[10], DATA), NULL, -1,
+         NULL);
+  assert_int_equal(strlen(field_of(&s[10], DATA)), 4 + 44 * 3 - 1);
+  expect(&h, &log, 11, w3svc, "LastProbe", "REG_QWORD", "hex(b):cb,04,fb,71,1f,01,00,00",
+         "1234567890123", -1, NULL);
+  expect(&h, &log, 12, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\OwaPilot", NULL, NULL, NULL, NULL,
+         -1, "key");
   assert_int_equal(s[12].line, 30);
   h_fini(&h);
 }
@@ -222,20 +128,23 @@ static void test_utf16_export(void **state) {
 /* REGEDIT4: ANSI text; hex(2)/hex(7) hold ANSI bytes. */
 static void test_regedit4(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
   h_fixture(&h, "registry/regedit4_ansi.reg");
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 4);
-  const seen_record *s = h.t.seen;
-  expect(&s[0], owa_key, "AllowProxyingWithoutSsl", "REG_DWORD", "dword:00000000", "0", 0, NULL);
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 4);
+  const srec *s = h.rec;
+  expect(&h, &log, 0, owa_key, "AllowProxyingWithoutSsl", "REG_DWORD", "dword:00000000", "0", 0,
+         NULL);
   /* the reader passes ANSI bytes through; Value keeps them */
-  expect(&s[1], owa_key, "Owner", "REG_SZ", "\"Ren\xe9 M\xfcller\"", "Ren\xe9 M\xfcller", -1, NULL);
-  expect(&s[2], owa_key, "LogPath", "REG_EXPAND_SZ", s[2].fields[DATA], "%SystemRoot%\\Logs\\OWA",
-         -1, NULL);
+  expect(&h, &log, 1, owa_key, "Owner", "REG_SZ", "\"Ren\xe9 M\xfcller\"", "Ren\xe9 M\xfcller", -1,
+         NULL);
+  expect(&h, &log, 2, owa_key, "LogPath", "REG_EXPAND_SZ", field_of(&s[2], DATA),
+         "%SystemRoot%\\Logs\\OWA", -1, NULL);
   assert_int_equal(s[2].end_line, 7);
-  expect(&s[3], owa_key, "Servers", "REG_MULTI_SZ", "hex(7):43,41,53,30,31,00,43,41,53,30,32,00,00",
-         "CAS01\nCAS02", -1, NULL);
+  expect(&h, &log, 3, owa_key, "Servers", "REG_MULTI_SZ",
+         "hex(7):43,41,53,30,31,00,43,41,53,30,32,00,00", "CAS01\nCAS02", -1, NULL);
   h_fini(&h);
 }
 
@@ -243,24 +152,25 @@ static void test_regedit4(void **state) {
  * among them still comes out. */
 static void test_malformed_fixture(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
   h_fixture(&h, "registry/malformed.reg");
-  assert_int_equal(h.t.records, 1);
-  expect(&h.t.seen[0], "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso", "Good", "REG_DWORD",
+  assert_int_equal(h.nrec, 1);
+  expect(&h, &log, 0, "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso", "Good", "REG_DWORD",
          "dword:0000002a", "42", 42, NULL);
-  assert_int_equal(h.t.seen[0].line, 12);
+  assert_int_equal(h.rec[0].line, 12);
   static const uint64_t lines[] = {3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15};
   static const diag_unparsed_reason reasons[] = {
       DIAG_UNPARSED_NO_LAYOUT,     DIAG_UNPARSED_NO_LAYOUT,   DIAG_UNPARSED_NO_LAYOUT,
       DIAG_UNPARSED_BAD_DIRECTIVE, DIAG_UNPARSED_FIELD_COUNT, DIAG_UNPARSED_FIELD_COUNT,
       DIAG_UNPARSED_FIELD_COUNT,   DIAG_UNPARSED_FIELD_COUNT, DIAG_UNPARSED_FIELD_COUNT,
       DIAG_UNPARSED_BAD_ENCODING,  DIAG_UNPARSED_FIELD_COUNT};
-  assert_int_equal(h.t.unparsed, sizeof lines / sizeof lines[0]);
+  assert_int_equal(h.nunp, sizeof lines / sizeof lines[0]);
   for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-    if (h.t.unparsed_lines[i] != lines[i] || h.t.reasons[i] != reasons[i])
-      fail_msg("unparsed %zu: line %llu reason %d", i, (unsigned long long)h.t.unparsed_lines[i],
-               (int)h.t.reasons[i]);
+    if (h.unp[i].line != lines[i] || h.unp[i].reason != reasons[i])
+      fail_msg("unparsed %zu: line %llu reason %d", i, (unsigned long long)h.unp[i].line,
+               (int)h.unp[i].reason);
   }
   h_fini(&h);
 }
@@ -269,8 +179,9 @@ static void test_malformed_fixture(void **state) {
 
 static void test_values(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
   static const char text[] =
       "Windows Registry Editor Version 5.00\n"
       "[HKEY_CURRENT_USER\\Software\\A]\n"
@@ -293,33 +204,33 @@ static void test_values(void **state) {
       "; comment\n"                                /* 19 */
       "[HKEY_CURRENT_USER\\Software\\B] \n"        /* 20: blank after the bracket */
       "@=-\n";                                     /* 21: default value deleted */
-  assert_int_equal(h_text(&h, text), DIAG_OK);
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 15);
-  const seen_record *s = h.t.seen;
+  assert_int_equal(h_read_text(&h, text), DIAG_OK);
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 15);
+  const srec *s = h.rec;
   const char *a = "HKEY_CURRENT_USER\\Software\\A";
-  expect(&s[0], a, "Spaced", "REG_DWORD", "dword:1", "1", 1, NULL);
+  expect(&h, &log, 0, a, "Spaced", "REG_DWORD", "dword:1", "1", 1, NULL);
   assert_string_equal(s[0].text, "  \"Spaced\" = dword:1  ");
-  expect(&s[1], a, "Back\\slash\"quote", "REG_SZ", "\"x\"", "x", -1, NULL);
-  expect(&s[2], a, "Empty", "REG_SZ", "\"\"", NULL, -1, NULL);
-  expect(&s[3], a, "Bin0", "REG_BINARY", "hex:", NULL, -1, NULL);
-  expect(&s[4], a, "None", "REG_NONE", "hex(0):", NULL, -1, NULL);
-  expect(&s[5], a, "Sz", "REG_SZ", "hex(1):41,00,42,00,00,00", "AB", -1, NULL);
-  expect(&s[6], a, "Odd", "REG_hex(5)", "hex(5):01,02", NULL, -1, NULL);
-  expect(&s[7], a, "Res", "REG_hex(8)", "hex(8):", NULL, -1, NULL);
-  expect(&s[8], a, "Dw4", "REG_DWORD", "hex(4):2a,00,00,00", "42", 42, NULL);
-  expect(&s[9], a, "Emoji", "REG_EXPAND_SZ", "hex(2):3d,d8,00,de,00,dc,41,00",
+  expect(&h, &log, 1, a, "Back\\slash\"quote", "REG_SZ", "\"x\"", "x", -1, NULL);
+  expect(&h, &log, 2, a, "Empty", "REG_SZ", "\"\"", NULL, -1, NULL);
+  expect(&h, &log, 3, a, "Bin0", "REG_BINARY", "hex:", NULL, -1, NULL);
+  expect(&h, &log, 4, a, "None", "REG_NONE", "hex(0):", NULL, -1, NULL);
+  expect(&h, &log, 5, a, "Sz", "REG_SZ", "hex(1):41,00,42,00,00,00", "AB", -1, NULL);
+  expect(&h, &log, 6, a, "Odd", "REG_hex(5)", "hex(5):01,02", NULL, -1, NULL);
+  expect(&h, &log, 7, a, "Res", "REG_hex(8)", "hex(8):", NULL, -1, NULL);
+  expect(&h, &log, 8, a, "Dw4", "REG_DWORD", "hex(4):2a,00,00,00", "42", 42, NULL);
+  expect(&h, &log, 9, a, "Emoji", "REG_EXPAND_SZ", "hex(2):3d,d8,00,de,00,dc,41,00",
          "\xf0\x9f\x98\x80\xef\xbf\xbd"
          "A",
          -1, NULL);
-  expect(&s[10], a, "Trail", "REG_BINARY", "hex:01,02,", NULL, -1, NULL);
-  expect(&s[11], a, "Multi", "REG_MULTI_SZ", "hex(7):00,00", NULL, -1, NULL);
-  expect(&s[12], a, "BS", "REG_SZ", "\"ends with \\\\\"", "ends with \\", -1, NULL);
-  expect(&s[13], a, "Cont", "REG_BINARY", "hex:01,02,03", NULL, -1, NULL);
+  expect(&h, &log, 10, a, "Trail", "REG_BINARY", "hex:01,02,", NULL, -1, NULL);
+  expect(&h, &log, 11, a, "Multi", "REG_MULTI_SZ", "hex(7):00,00", NULL, -1, NULL);
+  expect(&h, &log, 12, a, "BS", "REG_SZ", "\"ends with \\\\\"", "ends with \\", -1, NULL);
+  expect(&h, &log, 13, a, "Cont", "REG_BINARY", "hex:01,02,03", NULL, -1, NULL);
   assert_int_equal(s[13].line, 16);
   assert_int_equal(s[13].end_line, 18);
   assert_string_equal(s[13].text, "\"Cont\"=hex:01,\\\n  02,\\\n  03");
-  expect(&s[14], "HKEY_CURRENT_USER\\Software\\B", "@", NULL, "-", NULL, -1, "value");
+  expect(&h, &log, 14, "HKEY_CURRENT_USER\\Software\\B", "@", NULL, "-", NULL, -1, "value");
   h_fini(&h);
 }
 
@@ -354,48 +265,50 @@ static void test_malformed(void **state) {
       {"REGEDIT5", DIAG_UNPARSED_FIELD_COUNT},
       {"\x01\x02", DIAG_UNPARSED_BAD_ENCODING},
   };
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     diag__line line = {bad[i].line, strlen(bad[i].line), ++h.number, 0, 0};
     assert_int_equal(FMT.line(h.state, &h.sink, &line), DIAG_OK);
-    if (h.t.unparsed != i + 1 || h.t.reasons[i] != bad[i].reason)
-      fail_msg("\"%s\": %zu unparsed, reason %d", bad[i].line, h.t.unparsed, (int)h.t.reasons[i]);
+    if (h.nunp != i + 1 || h.unp[i].reason != bad[i].reason)
+      fail_msg("\"%s\": %zu unparsed, reason %d", bad[i].line, h.nunp, (int)h.unp[i].reason);
     if (i == 0) { /* the rest with a key */
       diag__line key = {"[HKEY_CURRENT_USER\\X]", 21, ++h.number, 0, 0};
       assert_int_equal(FMT.line(h.state, &h.sink, &key), DIAG_OK);
     }
   }
-  assert_int_equal(h.t.records, 0);
+  assert_int_equal(h.nrec, 0);
   /* a too-long line from the reader */
   diag__line tl = {"\"A\"=dword:1", 11, ++h.number, 0, 1};
   assert_int_equal(FMT.line(h.state, &h.sink, &tl), DIAG_OK);
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_TOO_LONG], 1);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_TOO_LONG], 1);
   h_fini(&h);
 }
 
 /* A `\` followed by something that starts an entry: the value was cut. */
 static void test_cut_continuations(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  assert_int_equal(h_text(&h, "REGEDIT4\n[HKEY_X]\n"
-                              "\"A\"=hex:01,\\\n"   /* 3 */
-                              "  02,\\\n"           /* 4 */
-                              "\"B\"=dword:2\n"     /* 5: ends A, parses */
-                              "\"C\"=hex:01,\\\n"   /* 6 */
-                              "\n"                  /* 7: ends C */
-                              "\"D\"=hex:zz,\\\n"   /* 8 */
-                              "  01\n"              /* 9: D is junk */
-                              "\"E\"=hex:01,\\\n"), /* 10: EOF */
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
+  assert_int_equal(h_read_text(&h, "REGEDIT4\n[HKEY_X]\n"
+                                   "\"A\"=hex:01,\\\n"   /* 3 */
+                                   "  02,\\\n"           /* 4 */
+                                   "\"B\"=dword:2\n"     /* 5: ends A, parses */
+                                   "\"C\"=hex:01,\\\n"   /* 6 */
+                                   "\n"                  /* 7: ends C */
+                                   "\"D\"=hex:zz,\\\n"   /* 8 */
+                                   "  01\n"              /* 9: D is junk */
+                                   "\"E\"=hex:01,\\\n"), /* 10: EOF */
                    DIAG_OK);
-  assert_int_equal(h.t.records, 1);
-  expect(&h.t.seen[0], "HKEY_X", "B", "REG_DWORD", "dword:2", "2", 2, NULL);
+  assert_int_equal(h.nrec, 1);
+  expect(&h, &log, 0, "HKEY_X", "B", "REG_DWORD", "dword:2", "2", 2, NULL);
   static const uint64_t lines[] = {3, 4, 6, 8, 9, 10};
-  assert_int_equal(h.t.unparsed, 6);
+  assert_int_equal(h.nunp, 6);
   for (size_t i = 0; i < 6; i++) {
-    assert_int_equal(h.t.unparsed_lines[i], lines[i]);
-    assert_int_equal(h.t.reasons[i], DIAG_UNPARSED_FIELD_COUNT);
+    assert_int_equal(h.unp[i].line, lines[i]);
+    assert_int_equal(h.unp[i].reason, DIAG_UNPARSED_FIELD_COUNT);
   }
   h_fini(&h);
 }
@@ -403,13 +316,15 @@ static void test_cut_continuations(void **state) {
 /* A continued value past the bounds is reported line by line. */
 static void test_huge_value(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  assert_int_equal(h_text(&h, "REGEDIT4\n[HKEY_X]\n\"Big\"=hex:00,\\\n"), DIAG_OK);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
+  assert_int_equal(h_read_text(&h, "REGEDIT4\n[HKEY_X]\n\"Big\"=hex:00,\\\n"), DIAG_OK);
   /* h_text ended the input: the cut value was reported */
-  assert_int_equal(h.t.unparsed, 1);
-  harness g;
-  h_init(&g, NULL);
+  assert_int_equal(h.nunp, 1);
+  parse_harness g;
+  typed_log glog;
+  reg_init(&g, NULL, &glog);
   g.number = 0;
   static const char head[] = "[HKEY_X]";
   diag__line l1 = {head, sizeof head - 1, ++g.number, 0, 0};
@@ -431,34 +346,16 @@ static void test_huge_value(void **state) {
   diag__line l4 = {after, sizeof after - 1, ++g.number, 0, 0};
   assert_int_equal(FMT.line(g.state, &g.sink, &l4), DIAG_OK);
   assert_int_equal(FMT.end(g.state, &g.sink), DIAG_OK);
-  assert_int_equal(g.t.records, 1);
-  expect(&g.t.seen[0], "HKEY_X", "After", "REG_DWORD", "dword:1", "1", 1, NULL);
-  assert_int_equal(g.t.unparsed, N + 2);
-  assert_int_equal(g.t.by_reason[DIAG_UNPARSED_TOO_LONG], N + 2);
+  assert_int_equal(g.nrec, 1);
+  expect(&g, &glog, 0, "HKEY_X", "After", "REG_DWORD", "dword:1", "1", 1, NULL);
+  assert_int_equal(g.nunp, N + 2);
+  assert_int_equal(g.by_reason[DIAG_UNPARSED_TOO_LONG], N + 2);
   assert_true(g.mem.peak < 2 * 1024 * 1024);
   h_fini(&g);
   h_fini(&h);
 }
 
 /* ---- allocation ----------------------------------------------------- */
-
-typedef struct counting {
-  size_t calls;
-  size_t fail_after;
-} counting;
-
-static void *c_alloc(size_t n, void *u) {
-  counting *c = u;
-  return c->calls++ >= c->fail_after ? NULL : malloc(n);
-}
-static void *c_realloc(void *p, size_t n, void *u) {
-  counting *c = u;
-  return c->calls++ >= c->fail_after ? NULL : realloc(p, n);
-}
-static void c_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
 
 static const char values[] = "\"AllowProxyingWithoutSsl\"=dword:00000001\n"
                              "\"Path\"=\"C:\\\\Program Files\\\\x\"\n"
@@ -467,23 +364,11 @@ static const char values[] = "\"AllowProxyingWithoutSsl\"=dword:00000001\n"
                              "\"Gone\"=-\n";
 
 static size_t allocations_for(size_t copies) {
-  counting c = {0, SIZE_MAX};
-  diag_allocator hooks = {c_alloc, c_realloc, c_free, &c};
   static const char head[] = "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\X]\n";
-  size_t len = sizeof head - 1 + copies * (sizeof values - 1);
-  char *data = malloc(len + 1);
-  assert_non_null(data);
-  memcpy(data, head, sizeof head - 1);
-  for (size_t i = 0; i < copies; i++)
-    memcpy(data + sizeof head - 1 + i * (sizeof values - 1), values, sizeof values - 1);
-  harness h;
-  h_init(&h, &hooks);
-  assert_int_equal(h_buffer(&h, data, len), DIAG_OK);
-  assert_int_equal(h.t.records, copies * 4);
-  assert_int_equal(h.t.unparsed, 0);
-  h_fini(&h);
-  free(data);
-  return c.calls;
+  typed_log log;
+  log.n = 0;
+  h_alloc_run run = {&FMT, head, values, copies, 4, 0, reg_check, &log};
+  return h_allocations_run(&run);
 }
 
 static void test_no_allocation_per_record(void **state) {
@@ -498,10 +383,11 @@ static void test_allocation_failures(void **state) {
   (void)state;
   static const char text[] = "REGEDIT4\n[HKEY_X]\n\"A\"=hex(7):41,00,\\\n  00,00\n\"B\"=\"x\"\n";
   for (size_t n = 0; n < 64; n++) {
-    counting c = {0, n};
-    diag_allocator hooks = {c_alloc, c_realloc, c_free, &c};
-    harness h;
-    h_init(&h, &hooks);
+    h_counting c = {0, (long)n};
+    diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
+    parse_harness h;
+    typed_log log;
+    reg_init(&h, &hooks, &log);
     diag_status s = DIAG_OK;
     const char *p = text;
     while (s == DIAG_OK && *p) {
@@ -512,9 +398,9 @@ static void test_allocation_failures(void **state) {
     }
     if (s == DIAG_OK) s = FMT.end(h.state, &h.sink);
     if (s != DIAG_OK) assert_int_equal(s, DIAG_ENOMEM);
-    c.fail_after = SIZE_MAX;
-    assert_int_equal(h_text(&h, "[HKEY_Y]\n\"C\"=dword:3\n"), DIAG_OK);
-    assert_true(h.t.records >= 1);
+    c.fail_after = -1;
+    assert_int_equal(h_read_text(&h, "[HKEY_Y]\n\"C\"=dword:3\n"), DIAG_OK);
+    assert_true(h.nrec >= 1);
     h_fini(&h);
     if (s == DIAG_OK) return; /* enough allocations for everything */
   }
@@ -523,11 +409,12 @@ static void test_allocation_failures(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  h.t.record_status = DIAG_ECALLBACK;
-  assert_int_equal(h_text(&h, "REGEDIT4\n[HKEY_X]\n\"A\"=dword:1\n"), DIAG_ECALLBACK);
-  assert_int_equal(h_text(&h, "[-HKEY_X]\n"), DIAG_ECALLBACK);
+  parse_harness h;
+  typed_log log;
+  reg_init(&h, NULL, &log);
+  h.record_status = DIAG_ECALLBACK;
+  assert_int_equal(h_read_text(&h, "REGEDIT4\n[HKEY_X]\n\"A\"=dword:1\n"), DIAG_ECALLBACK);
+  assert_int_equal(h_read_text(&h, "[-HKEY_X]\n"), DIAG_ECALLBACK);
   h_fini(&h);
 }
 
@@ -596,27 +483,14 @@ static void test_catalogue(void **state) {
 
 /* ---- end to end ----------------------------------------------------- */
 
+/* A fixture in odd chunks, which split UTF-16 code units. */
 static diag_input *feed_file(diag_session *s, const char *rel) {
-  size_t len;
-  char *data = test_read_file(test_fixture(rel), &len);
-  diag_input *in;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_input_open(&in, s, rel, NULL, &err), DIAG_OK);
-  for (size_t at = 0; at < len;) { /* odd chunks split UTF-16 code units */
-    size_t n = len - at < 333 ? len - at : 333;
-    assert_int_equal(diag_input_feed(in, data + at, n, &err), DIAG_OK);
-    at += n;
-  }
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
-  free(data);
-  return in;
+  return h_feed_fixture(s, rel, rel, 333);
 }
 
 static void test_session_parse_only(void **state) {
   (void)state;
-  diag_session *s;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_session_new(&s, NULL, NULL, &err), DIAG_OK);
+  diag_session *s = h_new_session(NULL);
   diag_input *a = feed_file(s, "registry/owa_allow_proxying_utf16.reg");
   assert_string_equal(diag_input_format(a), "regedit");
   assert_int_equal(diag_input_records(a), 13);
@@ -653,13 +527,8 @@ static void test_session_kb(void **state) {
                              "      - id: r\n"
                              "        title: R\n"
                              "        steps: [x]\n";
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s", err.message);
-  diag_session *s;
-  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
+  diag_kb *kb = h_kb(yaml);
+  diag_session *s = h_new_session(kb);
   feed_file(s, "registry/regedit4_ansi.reg"); /* AllowProxyingWithoutSsl = 0 */
   assert_int_equal(diag_session_finding_count(s), 0);
   feed_file(s, "registry/owa_allow_proxying_utf16.reg");

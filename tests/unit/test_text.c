@@ -2,7 +2,7 @@
  * diag__format with the shared test sink, then through the format table
  * (text of unknown shape is read, binary is not) and end to end through a
  * session with a KB that names codes by symbol. */
-#include "test_event_harness.h"
+#include "test_parse_harness.h"
 
 #define F (&diag__format_text)
 
@@ -27,7 +27,7 @@ static void read_typed(const diag_record *r, void *ctx) {
 }
 
 /* One line through the parser; the records it gives. */
-static size_t one_line(ev_harness *h, typed *t, const char *line) {
+static size_t one_line(parse_harness *h, typed *t, const char *line) {
   h_forget(h);
   memset(t, 0, sizeof *t);
   h->check = read_typed;
@@ -41,7 +41,7 @@ static size_t one_line(ev_harness *h, typed *t, const char *line) {
 
 static void test_fixture_app(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   typed t = {0};
   h_init(&h, F, NULL);
   h.check = read_typed;
@@ -155,7 +155,7 @@ static void test_timestamps(void **state) {
       {"2023-04-05 10:15:30x", NULL, NULL},
       {"x 2023-04-05 10:15:30", NULL, NULL},
   };
-  ev_harness h;
+  parse_harness h;
   typed t;
   h_init(&h, F, NULL);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -216,7 +216,7 @@ static void test_levels(void **state) {
       {"[main thread] ERROR x", NULL, "[main thread] ERROR x"},
       {"the ERROR x", NULL, "the ERROR x"},
   };
-  ev_harness h;
+  parse_harness h;
   typed t;
   h_init(&h, F, NULL);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -269,7 +269,7 @@ static void test_codes(void **state) {
       {"e_accessdenied Mapi_E_Network_Error STATUS_OBJECT_NAME_NOT_FOUND NOT_A_CODE", {NULL}},
       {"x0x80040115 _0x80040115 a-80040115", {NULL}},
   };
-  ev_harness h;
+  parse_harness h;
   typed t;
   h_init(&h, F, NULL);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -303,7 +303,7 @@ static void test_many_codes(void **state) {
   size_t len = 0;
   for (unsigned i = 0; i < 40; i++)
     len += (size_t)snprintf(line + len, sizeof line - len, "0x%08X 0x80000001 ", 0x80000000u + i);
-  ev_harness h;
+  parse_harness h;
   typed t;
   h_init(&h, F, NULL);
   assert_int_equal(one_line(&h, &t, line), 16);
@@ -329,7 +329,7 @@ static void test_status_names_decode(void **state) {
 
 static void test_lines(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   /* blank lines are not records; a last line without its newline is one;
    * control bytes are text */
@@ -355,7 +355,7 @@ static void test_too_long(void **state) {
   assert_non_null(data);
   memset(data, 'a', big);
   memcpy(data + big, "\nERROR next\n", 12);
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   assert_int_equal(h_buffer(&h, data, big + 12), DIAG_OK);
   assert_int_equal(h.nunp, 1);
@@ -375,7 +375,7 @@ static void test_no_allocation(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  ev_harness h;
+  parse_harness h;
   h_init(&h, F, NULL);
   h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_text(&h, "0x80040115 0x80070005\n"), DIAG_ECALLBACK);
@@ -540,19 +540,9 @@ static void test_session_kb(void **state) {
                              "      - id: r\n"
                              "        title: R\n"
                              "        steps: [x]\n";
-  diag_kb *kb;
-  diag_error err = DIAG_ERROR_INIT;
-  assert_int_equal(diag_kb_new(&kb, DIAG_KB_NO_BUILTIN, NULL, &err), DIAG_OK);
-  if (diag_kb_add_string(kb, "t.yaml", yaml, strlen(yaml), NULL, NULL, &err) != DIAG_OK)
-    fail_msg("KB: %s", err.message);
-  size_t len;
-  char *data = test_read_file(test_fixture("text/app.log"), &len);
-  diag_session *s;
-  diag_input *in;
-  assert_int_equal(diag_session_new(&s, kb, NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_open(&in, s, "app.log", NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_feed(in, data, len, &err), DIAG_OK);
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  diag_kb *kb = h_kb(yaml);
+  diag_session *s = h_new_session(kb);
+  h_feed_fixture(s, "text/app.log", "app.log", 0);
   assert_int_equal(diag_session_finding_count(s), 1);
   const diag_finding *f = diag_session_finding_at(s, 0);
   const diag_match *m = diag_finding_symptom_at(f, 0);
@@ -564,7 +554,6 @@ static void test_session_kb(void **state) {
   assert_int_equal(diag_evidence_line(diag_match_evidence_at(m, 0)), 6);
   diag_session_free(s);
   diag_kb_free(kb);
-  free(data);
 }
 
 int main(void) {

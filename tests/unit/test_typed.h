@@ -1,10 +1,10 @@
 /* Typed reads of every field, taken while a record is live: a check
- * function for test_event_harness.h's sink (ev_harness.check), so tests can
+ * function for test_parse_harness.h's sink (parse_harness.check), so tests can
  * assert what the public typed accessors gave after the parse. */
 #ifndef DIAG_TEST_TYPED_H
 #define DIAG_TEST_TYPED_H
 
-#include "test_event_harness.h"
+#include "test_parse_harness.h"
 
 #define TYPED_RECORDS 64
 #define TYPED_FIELDS  48
@@ -27,7 +27,7 @@ typedef struct typed_log {
   typed_record r[TYPED_RECORDS];
 } typed_log;
 
-/* An ev_check_fn: ctx is a typed_log. */
+/* An h_check_fn: ctx is a typed_log. */
 static inline void typed_check(const diag_record *r, void *ctx) {
   typed_log *log = ctx;
   if (log->n >= TYPED_RECORDS) return;
@@ -48,8 +48,22 @@ static inline void typed_check(const diag_record *r, void *ctx) {
   }
 }
 
+/* A harness with the typed reads of every record. */
+typedef struct typed_run {
+  parse_harness h;
+  typed_log typed;
+} typed_run;
+
+static inline void typed_run_init(typed_run *r, const diag__format *f,
+                                  const diag_allocator *hooks) {
+  h_init(&r->h, f, hooks);
+  r->typed.n = 0;
+  r->h.check = typed_check;
+  r->h.check_ctx = &r->typed;
+}
+
 /* The typed value of field `name` of snapshot k (its index in rec[k]). */
-static inline const typed_value *typed_of(const ev_harness *h, const typed_log *log, size_t k,
+static inline const typed_value *typed_of(const parse_harness *h, const typed_log *log, size_t k,
                                           const char *name) {
   assert_true(k < log->n && k < h->nrec);
   const srec *r = &h->rec[k];
@@ -59,7 +73,7 @@ static inline const typed_value *typed_of(const ev_harness *h, const typed_log *
   return NULL;
 }
 
-static inline int64_t typed_int(const ev_harness *h, const typed_log *log, size_t k,
+static inline int64_t typed_int(const parse_harness *h, const typed_log *log, size_t k,
                                 const char *name) {
   const typed_value *v = typed_of(h, log, k, name);
   if (v->status != DIAG_OK) fail_msg("%s: %s", name, diag_status_name(v->status));

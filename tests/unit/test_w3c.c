@@ -1,124 +1,12 @@
 /* The W3C parser, the record accessors and the typed value conversions,
- * driven directly through diag__format_w3c with a test sink. */
+ * driven directly through diag__format_w3c with the parse harness. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers/format.h"
-#include "test_util.h"
+#include "test_parse_harness.h"
 
-/* ---- a test sink ---------------------------------------------------- */
-
-typedef void (*record_check)(const diag_record *r, void *ctx);
-
-typedef struct tsink {
-  size_t records;
-  size_t unparsed;
-  size_t by_reason[DIAG_UNPARSED_REASON_COUNT];
-  diag_unparsed_reason reason; /* of the last unparsed line */
-  uint64_t unparsed_line;
-  diag_record rec;           /* the last record; valid until the next line */
-  diag_status record_status; /* what the record callback returns */
-  record_check check;        /* called on each record, if set */
-  void *check_ctx;
-} tsink;
-
-static diag_status on_record(void *ctx, const diag_record *r) {
-  tsink *t = ctx;
-  t->records++;
-  t->rec = *r;
-  if (t->check) t->check(r, t->check_ctx);
-  return t->record_status;
-}
-
-static diag_status on_unparsed(void *ctx, const diag__line *line, diag_unparsed_reason reason) {
-  tsink *t = ctx;
-  t->unparsed++;
-  t->by_reason[reason]++;
-  t->reason = reason;
-  t->unparsed_line = line->number;
-  return DIAG_OK;
-}
-
-typedef struct harness {
-  diag__mem mem;
-  void *state;
-  diag__sink sink;
-  tsink t;
-  uint64_t number;
-  uint64_t offset;
-} harness;
-
-static void h_init(harness *h, const diag_allocator *hooks) {
-  memset(h, 0, sizeof *h);
-  assert_int_equal(diag__mem_init(&h->mem, hooks), DIAG_OK);
-  h->state = calloc(1, diag__format_w3c.state_size);
-  assert_non_null(h->state);
-  assert_int_equal(diag__format_w3c.init(h->state, &h->mem), DIAG_OK);
-  h->sink.ctx = &h->t;
-  h->sink.input_name = "test.log";
-  h->sink.record = on_record;
-  h->sink.unparsed = on_unparsed;
-}
-
-static void h_fini(harness *h) {
-  diag__format_w3c.fini(h->state, &h->mem);
-  free(h->state);
-  assert_int_equal(h->mem.used, 0);
-}
-
-static diag_status h_line_n(harness *h, const char *text, size_t len) {
-  diag__line line = {text, len, ++h->number, h->offset, 0};
-  h->offset += len + 1;
-  return diag__format_w3c.line(h->state, &h->sink, &line);
-}
-
-static diag_status h_line(harness *h, const char *text) { return h_line_n(h, text, strlen(text)); }
-
-static diag_status reader_cb(void *ctx, const diag__line *line) {
-  harness *h = ctx;
-  return diag__format_w3c.line(h->state, &h->sink, line);
-}
-
-/* A whole buffer through the reader, as the session does it. */
-static diag_status h_buffer(harness *h, const char *data, size_t len) {
-  diag__reader r;
-  size_t used;
-  diag__reader_init(&r, &h->mem, 65536);
-  diag_status s = diag__reader_feed(&r, data, len, reader_cb, h, &used);
-  if (s == DIAG_OK) s = diag__reader_end(&r, reader_cb, h);
-  diag__reader_fini(&r);
-  return s;
-}
-
-/* Parses a fixture; the caller frees the returned text after its last
- * look at h->t.rec, whose fields point into it. */
-static char *h_fixture(harness *h, const char *rel) {
-  size_t len;
-  char *data = test_read_file(test_fixture(rel), &len);
-  assert_int_equal(h_buffer(h, data, len), DIAG_OK);
-  return data;
-}
-
-static size_t field(const diag_record *r, const char *name) {
-  size_t i = 99999;
-  assert_int_equal(diag_record_field_find(r, name, &i), DIAG_OK);
-  return i;
-}
-
-static int64_t int_of(const diag_record *r, const char *name) {
-  int64_t v = -1;
-  assert_int_equal(diag_record_field_int(r, field(r, name), &v), DIAG_OK);
-  return v;
-}
-
-static void assert_text(const diag_record *r, const char *name, const char *want) {
-  size_t len = 0;
-  const char *p = diag_record_field_text(r, field(r, name), &len);
-  assert_non_null(p);
-  assert_int_equal(len, strlen(want));
-  assert_memory_equal(p, want, len);
-}
+#define FMT diag__format_w3c
 
 /* ---- every type through the public accessors ------------------------ */
 
@@ -129,8 +17,8 @@ static const char *const typed_fields =
 
 static void test_types(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   static const char software[] = "#Software: Microsoft Internet Information Services 8.5";
   assert_int_equal(h_line(&h, software), DIAG_OK);
   assert_int_equal(h_line(&h, typed_fields), DIAG_OK);
@@ -139,9 +27,9 @@ static void test_types(void **state) {
       "CONTOSO\\pc1$ fe80::1%12 HTTP/1.1 Windows-Update-Agent+(x) - wsus.example.test 401 2 "
       "2148074254 1293 612 15";
   assert_int_equal(h_line(&h, row), DIAG_OK);
-  assert_int_equal(h.t.records, 1);
-  assert_int_equal(h.t.unparsed, 0);
-  const diag_record *r = &h.t.rec;
+  assert_int_equal(h.nrec, 1);
+  assert_int_equal(h.nunp, 0);
+  const diag_record *r = &h.last;
 
   /* provenance */
   assert_string_equal(diag_record_format(r), "w3c");
@@ -176,44 +64,44 @@ static void test_types(void **state) {
   diag_address a;
   static const uint8_t sip[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
   static const uint8_t cip[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  assert_int_equal(diag_record_field_type(r, field(r, "s-ip")), DIAG_TYPE_ADDRESS);
-  assert_int_equal(diag_record_field_address(r, field(r, "s-ip"), &a), DIAG_OK);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "s-ip")), DIAG_TYPE_ADDRESS);
+  assert_int_equal(diag_record_field_address(r, rec_field(r, "s-ip"), &a), DIAG_OK);
   assert_int_equal(a.family, 6);
   assert_memory_equal(a.bytes, sip, 16);
-  assert_int_equal(diag_record_field_address(r, field(r, "c-ip"), &a), DIAG_OK);
+  assert_int_equal(diag_record_field_address(r, rec_field(r, "c-ip"), &a), DIAG_OK);
   assert_memory_equal(a.bytes, cip, 16);
 
   /* INT and CODE */
-  assert_int_equal(diag_record_field_type(r, field(r, "sc-status")), DIAG_TYPE_INT);
-  assert_int_equal(int_of(r, "sc-status"), 401);
-  assert_int_equal(int_of(r, "sc-substatus"), 2);
-  assert_int_equal(int_of(r, "s-port"), 443);
-  assert_int_equal(int_of(r, "sc-bytes"), 1293);
-  assert_int_equal(diag_record_field_type(r, field(r, "sc-win32-status")), DIAG_TYPE_CODE);
-  assert_int_equal(int_of(r, "sc-win32-status"), 2148074254);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "sc-status")), DIAG_TYPE_INT);
+  assert_int_equal(rec_int(r, "sc-status"), 401);
+  assert_int_equal(rec_int(r, "sc-substatus"), 2);
+  assert_int_equal(rec_int(r, "s-port"), 443);
+  assert_int_equal(rec_int(r, "sc-bytes"), 1293);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "sc-win32-status")), DIAG_TYPE_CODE);
+  assert_int_equal(rec_int(r, "sc-win32-status"), 2148074254);
 
   /* DURATION: IIS writes milliseconds */
   int64_t ns;
-  assert_int_equal(diag_record_field_type(r, field(r, "time-taken")), DIAG_TYPE_DURATION);
-  assert_int_equal(diag_record_field_duration(r, field(r, "time-taken"), &ns), DIAG_OK);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "time-taken")), DIAG_TYPE_DURATION);
+  assert_int_equal(diag_record_field_duration(r, rec_field(r, "time-taken"), &ns), DIAG_OK);
   assert_int_equal(ns, 15000000);
 
   /* STRING, with '+' kept as written */
-  assert_int_equal(diag_record_field_type(r, field(r, "cs(User-Agent)")), DIAG_TYPE_STRING);
-  assert_text(r, "cs(User-Agent)", "Windows-Update-Agent+(x)");
-  assert_text(r, "cs-username", "CONTOSO\\pc1$");
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "cs(User-Agent)")), DIAG_TYPE_STRING);
+  rec_assert_text(r, "cs(User-Agent)", "Windows-Update-Agent+(x)");
+  rec_assert_text(r, "cs-username", "CONTOSO\\pc1$");
 
   /* ABSENT: `-` */
-  size_t q = field(r, "cs-uri-query");
+  size_t q = rec_field(r, "cs-uri-query");
   assert_int_equal(diag_record_field_type(r, q), DIAG_TYPE_ABSENT);
-  assert_int_equal(diag_record_field_int(r, field(r, "cs(Referer)"), &ns), DIAG_ENOTFOUND);
-  assert_text(r, "cs-uri-query", "-");
+  assert_int_equal(diag_record_field_int(r, rec_field(r, "cs(Referer)"), &ns), DIAG_ENOTFOUND);
+  rec_assert_text(r, "cs-uri-query", "-");
 
   /* wrong type, out of range */
-  assert_int_equal(diag_record_field_int(r, field(r, "cs-method"), &ns), DIAG_EINVAL);
-  assert_int_equal(diag_record_field_address(r, field(r, "sc-status"), &a), DIAG_EINVAL);
-  assert_int_equal(diag_record_field_time(r, field(r, "sc-status"), &t), DIAG_EINVAL);
-  assert_int_equal(diag_record_field_duration(r, field(r, "sc-status"), &ns), DIAG_EINVAL);
+  assert_int_equal(diag_record_field_int(r, rec_field(r, "cs-method"), &ns), DIAG_EINVAL);
+  assert_int_equal(diag_record_field_address(r, rec_field(r, "sc-status"), &a), DIAG_EINVAL);
+  assert_int_equal(diag_record_field_time(r, rec_field(r, "sc-status"), &t), DIAG_EINVAL);
+  assert_int_equal(diag_record_field_duration(r, rec_field(r, "sc-status"), &ns), DIAG_EINVAL);
   assert_int_equal(diag_record_field_int(r, 20, &ns), DIAG_ENOTFOUND);
   assert_int_equal(diag_record_field_type(r, 20), DIAG_TYPE_ABSENT);
   assert_null(diag_record_field_text(r, 20, &tl));
@@ -225,13 +113,13 @@ static void test_types(void **state) {
 /* Values that do not fit their type are EINVAL, not garbage. */
 static void test_bad_values(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   assert_int_equal(h_line(&h, "#Fields: date time c-ip sc-status sc-win32-status time-taken"),
                    DIAG_OK);
   assert_int_equal(h_line(&h, "2015-02-29 24:00:00 10.0.0.256 4x1 0x1FFFFFFFF 9223372036854775807"),
                    DIAG_OK);
-  const diag_record *r = &h.t.rec;
+  const diag_record *r = &h.last;
   diag_time t;
   diag_address a;
   int64_t v;
@@ -266,19 +154,19 @@ static void note_record(const diag_record *r, void *ctx) {
   assert_true(s->n < 8);
   s->ids[s->n] = r->layout->id;
   s->counts[s->n] = diag_record_field_count(r);
-  s->status[s->n] = int_of(r, "SC-STATUS");
+  s->status[s->n] = rec_int(r, "SC-STATUS");
   s->n++;
 }
 
 static void test_fields_change(void **state) {
   (void)state;
-  harness h;
+  parse_harness h;
   seen s = {{0}, {0}, {0}, 0};
-  h_init(&h, NULL);
-  h.t.check = note_record;
-  h.t.check_ctx = &s;
-  char *text = h_fixture(&h, "w3c/iis85_fields_change.log");
-  assert_int_equal(h.t.unparsed, 0);
+  h_init(&h, &FMT, NULL);
+  h.check = note_record;
+  h.check_ctx = &s;
+  char *text = h_fixture_data(&h, "w3c/iis85_fields_change.log");
+  assert_int_equal(h.nunp, 0);
   assert_int_equal(s.n, 3);
   assert_true(s.ids[0] != 0);
   assert_true(s.ids[1] != s.ids[0]);
@@ -288,23 +176,23 @@ static void test_fields_change(void **state) {
   assert_int_equal(s.status[0], 404);
   assert_int_equal(s.status[1], 401);
   assert_int_equal(s.status[2], 200);
-  const diag_record *r = &h.t.rec;
+  const diag_record *r = &h.last;
   diag_address a;
-  assert_int_equal(diag_record_field_address(r, field(r, "c-ip"), &a), DIAG_OK);
+  assert_int_equal(diag_record_field_address(r, rec_field(r, "c-ip"), &a), DIAG_OK);
   static const uint8_t mapped[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 198, 51, 100, 8};
   assert_memory_equal(a.bytes, mapped, 16);
-  assert_text(r, "cs-username", "CONTOSO\\pc1$");
-  assert_text(r, "cs-host", "wsus.example.test");
+  rec_assert_text(r, "cs-username", "CONTOSO\\pc1$");
+  rec_assert_text(r, "cs-host", "wsus.example.test");
   /* The same #Fields again is still a new layout. */
-  h.t.check = NULL;
+  h.check = NULL;
   uint64_t before = r->layout->id;
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   assert_int_equal(h_line(&h, "2015-01-13 02:05:40"), DIAG_OK);
-  uint64_t first = h.t.rec.layout->id;
+  uint64_t first = h.last.layout->id;
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   assert_int_equal(h_line(&h, "2015-01-13 02:05:41"), DIAG_OK);
   assert_true(first != before);
-  assert_true(h.t.rec.layout->id != first);
+  assert_true(h.last.layout->id != first);
   h_fini(&h);
   free(text);
 }
@@ -312,17 +200,17 @@ static void test_fields_change(void **state) {
 /* IIS 6 wrote a space after the last field name, and CRLF. */
 static void test_trailing_space_iis6(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  char *text = h_fixture(&h, "w3c/iis6_duet.log");
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 3);
-  const diag_record *r = &h.t.rec;
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
+  char *text = h_fixture_data(&h, "w3c/iis6_duet.log");
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 3);
+  const diag_record *r = &h.last;
   assert_int_equal(diag_record_field_count(r), 13);
   assert_string_equal(diag_record_field_name(r, 12), "sc-win32-status");
-  assert_int_equal(int_of(r, "sc-win32-status"), 0);
+  assert_int_equal(rec_int(r, "sc-win32-status"), 0);
   assert_int_equal(diag_record_line(r), 7);
-  assert_text(r, "cs(User-Agent)", "Mozilla/4.0+(compatible;+MSIE+7.0;+Windows+NT+5.1)");
+  rec_assert_text(r, "cs(User-Agent)", "Mozilla/4.0+(compatible;+MSIE+7.0;+Windows+NT+5.1)");
   h_fini(&h);
   free(text);
 }
@@ -334,54 +222,54 @@ static const char article1[] =
 
 static void test_headerless(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  char *text = h_fixture(&h, "w3c/headerless_article.log");
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 2);
-  const diag_record *r = &h.t.rec;
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
+  char *text = h_fixture_data(&h, "w3c/headerless_article.log");
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 2);
+  const diag_record *r = &h.last;
   assert_true(r->layout->id != 0);
   assert_int_equal(diag_record_field_count(r), 13);
-  assert_int_equal(int_of(r, "sc-status"), 401);
-  assert_int_equal(int_of(r, "sc-substatus"), 5);
-  assert_int_equal(int_of(r, "sc-win32-status"), 0);
-  assert_int_equal(diag_record_field_type(r, field(r, "cs(user-agent)")), DIAG_TYPE_ABSENT);
-  assert_text(r, "cs-method", "PROPPATCH");
+  assert_int_equal(rec_int(r, "sc-status"), 401);
+  assert_int_equal(rec_int(r, "sc-substatus"), 5);
+  assert_int_equal(rec_int(r, "sc-win32-status"), 0);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "cs(user-agent)")), DIAG_TYPE_ABSENT);
+  rec_assert_text(r, "cs-method", "PROPPATCH");
   diag_time t;
   assert_int_equal(diag_record_time(r, &t), DIAG_OK);
   assert_int_equal(t.seconds, 1232002468); /* 2009-01-15T06:54:28Z */
   assert_int_equal(h_line(&h, article1), DIAG_OK);
-  assert_int_equal(int_of(&h.t.rec, "sc-win32-status"), 2148074254);
+  assert_int_equal(rec_int(&h.last, "sc-win32-status"), 2148074254);
   /* 12 or 14 fields fit no layout */
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28 10.3.13.56 GET / - 80 - 10.16.0.95 - 401 2"),
                    DIAG_OK);
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_NO_LAYOUT], 1);
-  assert_int_equal(h.t.unparsed_line, h.number);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_NO_LAYOUT], 1);
+  assert_int_equal(h.last_unparsed, h.number);
   assert_int_equal(
       h_line(&h, "2009-01-15 06:54:28 10.3.13.56 GET / - 80 - 10.16.0.95 - 401 2 0 99"), DIAG_OK);
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_NO_LAYOUT], 2);
-  assert_int_equal(h.t.records, 3);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_NO_LAYOUT], 2);
+  assert_int_equal(h.nrec, 3);
   h_fini(&h);
   free(text);
 }
 
 static void test_field_count(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   assert_int_equal(h_line(&h, "#Fields: date time sc-status"), DIAG_OK);
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28 200"), DIAG_OK);
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28"), DIAG_OK);
-  assert_int_equal(h.t.reason, DIAG_UNPARSED_FIELD_COUNT);
+  assert_int_equal(h.last_reason, DIAG_UNPARSED_FIELD_COUNT);
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28 200 7"), DIAG_OK);
   assert_int_equal(h_line(&h, "2009-01-15  06:54:28 200"), DIAG_OK); /* doubled space */
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_FIELD_COUNT], 3);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_FIELD_COUNT], 3);
   /* trailing whitespace and CR are not fields; blank lines are nothing */
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28 200 \t\r"), DIAG_OK);
   assert_int_equal(h_line(&h, ""), DIAG_OK);
   assert_int_equal(h_line(&h, "   \r"), DIAG_OK);
-  assert_int_equal(h.t.records, 2);
-  assert_int_equal(h.t.unparsed, 3);
+  assert_int_equal(h.nrec, 2);
+  assert_int_equal(h.nunp, 3);
   h_fini(&h);
 }
 
@@ -398,40 +286,40 @@ static void test_directives(void **state) {
                                      "#Software: \r"};
   static const char *const bad[] = {"#Fields:", "#Fields:   \t\r", "# a comment",   "#",
                                     "#NoColon", "#: value",        "#Two words: x", "#\x01:"};
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
     assert_int_equal(h_line(&h, fine[i]), DIAG_OK);
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 0);
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 0);
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     assert_int_equal(h_line(&h, bad[i]), DIAG_OK);
-    assert_int_equal(h.t.unparsed, i + 1);
-    assert_int_equal(h.t.reason, DIAG_UNPARSED_BAD_DIRECTIVE);
+    assert_int_equal(h.nunp, i + 1);
+    assert_int_equal(h.last_reason, DIAG_UNPARSED_BAD_DIRECTIVE);
   }
   /* a bad #Fields leaves the layout as it was */
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28"), DIAG_OK);
-  assert_int_equal(h.t.records, 1);
-  assert_int_equal(diag_record_field_count(&h.t.rec), 2);
+  assert_int_equal(h.nrec, 1);
+  assert_int_equal(diag_record_field_count(&h.last), 2);
   /* lower-case directive name still defines fields */
   assert_int_equal(h_line(&h, "#fields: sc-status"), DIAG_OK);
   assert_int_equal(h_line(&h, "500"), DIAG_OK);
-  assert_int_equal(int_of(&h.t.rec, "sc-status"), 500);
+  assert_int_equal(rec_int(&h.last, "sc-status"), 500);
   h_fini(&h);
 }
 
 /* Unknown names are kept by name; lookups ignore case. */
 static void test_names(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   assert_int_equal(h_line(&h, "#Fields: cs(User-Agent) x-Forwarded-For cs-methd S-IP"), DIAG_OK);
   assert_int_equal(h_line(&h, "Mozilla/5.0+(X11) 203.0.113.9 GET 192.0.2.1"), DIAG_OK);
-  const diag_record *r = &h.t.rec;
-  assert_int_equal(field(r, "CS(USER-AGENT)"), 0);
-  assert_int_equal(field(r, "x-forwarded-for"), 1);
-  assert_int_equal(field(r, "cs-methd"), 2);
+  const diag_record *r = &h.last;
+  assert_int_equal(rec_field(r, "CS(USER-AGENT)"), 0);
+  assert_int_equal(rec_field(r, "x-forwarded-for"), 1);
+  assert_int_equal(rec_field(r, "cs-methd"), 2);
   assert_string_equal(diag_record_field_name(r, 0), "cs(User-Agent)");
   assert_string_equal(diag_record_field_name(r, 3), "S-IP");
   assert_int_equal(diag_record_field_type(r, 1), DIAG_TYPE_STRING);
@@ -448,26 +336,26 @@ static void test_names(void **state) {
 /* ISA Server: tab-separated names with spaces, tab-separated data. */
 static void test_isa_tabs(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  char *text = h_fixture(&h, "w3c/isa2004_fws.w3c");
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(h.t.records, 2);
-  const diag_record *r = &h.t.rec;
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
+  char *text = h_fixture_data(&h, "w3c/isa2004_fws.w3c");
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(h.nrec, 2);
+  const diag_record *r = &h.last;
   assert_int_equal(diag_record_field_count(r), 28);
   assert_string_equal(diag_record_field_name(r, 0), "computer");
   assert_string_equal(diag_record_field_name(r, 27), "protocol payload");
-  assert_int_equal(field(r, "Original Client IP"), 6);
-  assert_text(r, "application protocol", "RPC (all interfaces)");
-  assert_text(r, "status", "0x0");
-  assert_text(r, "username", "CONTOSO\\alice");
-  assert_int_equal(diag_record_field_type(r, field(r, "agent")), DIAG_TYPE_ABSENT);
+  assert_int_equal(rec_field(r, "Original Client IP"), 6);
+  rec_assert_text(r, "application protocol", "RPC (all interfaces)");
+  rec_assert_text(r, "status", "0x0");
+  rec_assert_text(r, "username", "CONTOSO\\alice");
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "agent")), DIAG_TYPE_ABSENT);
   diag_time t;
   assert_int_equal(diag_record_time(r, &t), DIAG_OK);
   assert_int_equal(t.seconds, 1162996329); /* 2006-11-08T14:32:09Z */
   /* a space-separated row does not fit the tab layout */
   assert_int_equal(h_line(&h, "ISA1 2006-11-08 14:32:09"), DIAG_OK);
-  assert_int_equal(h.t.reason, DIAG_UNPARSED_FIELD_COUNT);
+  assert_int_equal(h.last_reason, DIAG_UNPARSED_FIELD_COUNT);
   /* an empty field between two tabs is absent */
   assert_int_equal(h_line(&h, "#Fields: computer\tusername\tagent"), DIAG_OK);
   assert_int_equal(h_line(&h, "ISA1\t\tcurl"), DIAG_OK);
@@ -476,7 +364,7 @@ static void test_isa_tabs(void **state) {
   /* a later space-separated #Fields switches back */
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   assert_int_equal(h_line(&h, "2006-11-08 14:32:09"), DIAG_OK);
-  assert_int_equal(h.t.records, 4);
+  assert_int_equal(h.nrec, 4);
   h_fini(&h);
   free(text);
 }
@@ -496,17 +384,17 @@ static void test_many_fields(void **state) {
     hl += (size_t)snprintf(hdr + hl, cap - hl, " x-f%d", i);
     rl += (size_t)snprintf(row + rl, cap - rl, "%sv%d", i ? " " : "", i);
   }
-  harness h;
-  h_init(&h, NULL);
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
   assert_int_equal(h_line_n(&h, hdr, hl), DIAG_OK);
   assert_int_equal(h_line_n(&h, row, rl), DIAG_OK);
-  assert_int_equal(h.t.unparsed, 0);
-  assert_int_equal(diag_record_field_count(&h.t.rec), N);
-  assert_int_equal(field(&h.t.rec, "x-f9999"), 9999);
-  assert_text(&h.t.rec, "X-F9999", "v9999");
-  assert_text(&h.t.rec, "x-f0", "v0");
+  assert_int_equal(h.nunp, 0);
+  assert_int_equal(diag_record_field_count(&h.last), N);
+  assert_int_equal(rec_field(&h.last, "x-f9999"), 9999);
+  rec_assert_text(&h.last, "X-F9999", "v9999");
+  rec_assert_text(&h.last, "x-f0", "v0");
   assert_int_equal(h_line_n(&h, row, rl - 6), DIAG_OK); /* one field short */
-  assert_int_equal(h.t.reason, DIAG_UNPARSED_FIELD_COUNT);
+  assert_int_equal(h.last_reason, DIAG_UNPARSED_FIELD_COUNT);
   h_fini(&h);
   free(hdr);
   free(row);
@@ -514,46 +402,15 @@ static void test_many_fields(void **state) {
 
 /* ---- allocation ----------------------------------------------------- */
 
-typedef struct counting {
-  size_t calls;
-  int fail;
-} counting;
-
-static void *c_alloc(size_t n, void *u) {
-  counting *c = u;
-  c->calls++;
-  return c->fail ? NULL : malloc(n);
-}
-static void *c_realloc(void *p, size_t n, void *u) {
-  counting *c = u;
-  c->calls++;
-  return c->fail ? NULL : realloc(p, n);
-}
-static void c_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
-
 static size_t allocations_for(size_t lines) {
-  counting c = {0, 0};
-  diag_allocator hooks = {c_alloc, c_realloc, c_free, &c};
-  size_t len = 0, cap = 300 + lines * (sizeof article1 + 1);
-  char *data = malloc(cap);
-  assert_non_null(data);
-  len += (size_t)snprintf(data, cap,
-                          "#Software: IIS\n#Fields: date time s-ip cs-method cs-uri-stem "
-                          "cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status "
-                          "sc-substatus sc-win32-status\n");
-  for (size_t i = 0; i < lines; i++)
-    len += (size_t)snprintf(data + len, cap - len, "%s\n", article1);
-  harness h;
-  h_init(&h, &hooks);
-  assert_int_equal(h_buffer(&h, data, len), DIAG_OK);
-  assert_int_equal(h.t.records, lines);
-  assert_int_equal(h.t.unparsed, 0);
-  h_fini(&h);
-  free(data);
-  return c.calls;
+  static const char head[] = "#Software: IIS\n#Fields: date time s-ip cs-method cs-uri-stem "
+                             "cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status "
+                             "sc-substatus sc-win32-status\n";
+  char row[sizeof article1 + 1];
+  memcpy(row, article1, sizeof article1 - 1);
+  row[sizeof article1 - 1] = '\n';
+  row[sizeof article1] = '\0';
+  return h_allocations(&FMT, head, row, lines, 1);
 }
 
 static void test_no_allocation_per_line(void **state) {
@@ -566,27 +423,27 @@ static void test_no_allocation_per_line(void **state) {
 
 static void test_fields_allocation_failure(void **state) {
   (void)state;
-  counting c = {0, 1};
-  diag_allocator hooks = {c_alloc, c_realloc, c_free, &c};
-  harness h;
-  h_init(&h, &hooks);
+  h_counting c = {0, 0}; /* every allocation fails */
+  diag_allocator hooks = {h_c_alloc, h_c_realloc, h_c_free, &c};
+  parse_harness h;
+  h_init(&h, &FMT, &hooks);
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_ENOMEM);
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28"), DIAG_OK);
-  assert_int_equal(h.t.reason, DIAG_UNPARSED_NO_LAYOUT);
+  assert_int_equal(h.last_reason, DIAG_UNPARSED_NO_LAYOUT);
   assert_int_equal(h_line(&h, article1), DIAG_OK); /* headerless still works */
-  assert_int_equal(h.t.records, 1);
-  c.fail = 0;
+  assert_int_equal(h.nrec, 1);
+  c.fail_after = -1;
   assert_int_equal(h_line(&h, "#Fields: date time"), DIAG_OK);
   assert_int_equal(h_line(&h, "2009-01-15 06:54:28"), DIAG_OK);
-  assert_int_equal(h.t.records, 2);
+  assert_int_equal(h.nrec, 2);
   h_fini(&h);
 }
 
 static void test_sink_status(void **state) {
   (void)state;
-  harness h;
-  h_init(&h, NULL);
-  h.t.record_status = DIAG_ECALLBACK;
+  parse_harness h;
+  h_init(&h, &FMT, NULL);
+  h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, article1), DIAG_ECALLBACK);
   h_fini(&h);
 }

@@ -7,140 +7,12 @@
 
 #include <libdiag/diag.h>
 
-#include "parsers/format.h"
-#include "test_util.h"
+#include "test_parse_harness.h"
 
-/* ---- a test sink ---------------------------------------------------- */
+#define WU_INPUT "WindowsUpdate.log"
 
-typedef void (*record_check)(const diag_record *r, void *ctx);
-
-#define MAX_NOTED 64
-
-typedef struct tsink {
-  size_t records;
-  size_t unparsed;
-  size_t by_reason[DIAG_UNPARSED_REASON_COUNT];
-  diag_unparsed_reason reason; /* of the last unparsed line */
-  uint64_t unparsed_line;
-  uint64_t unparsed_lines[MAX_NOTED]; /* the first few, in order */
-  diag_unparsed_reason unparsed_reasons[MAX_NOTED];
-  diag_record rec;           /* the last record; valid until the next line */
-  diag_status record_status; /* what the record callback returns */
-  diag_status unparsed_status;
-  record_check check; /* called on each record, if set */
-  void *check_ctx;
-} tsink;
-
-static diag_status on_record(void *ctx, const diag_record *r) {
-  tsink *t = ctx;
-  t->records++;
-  t->rec = *r;
-  if (t->check) t->check(r, t->check_ctx);
-  return t->record_status;
-}
-
-static diag_status on_unparsed(void *ctx, const diag__line *line, diag_unparsed_reason reason) {
-  tsink *t = ctx;
-  if (t->unparsed < MAX_NOTED) {
-    t->unparsed_lines[t->unparsed] = line->number;
-    t->unparsed_reasons[t->unparsed] = reason;
-  }
-  t->unparsed++;
-  t->by_reason[reason]++;
-  t->reason = reason;
-  t->unparsed_line = line->number;
-  return t->unparsed_status;
-}
-
-typedef struct harness {
-  const diag__format *format;
-  diag__mem mem;
-  void *state;
-  diag__sink sink;
-  tsink t;
-  uint64_t number;
-  uint64_t offset;
-  uint64_t lines; /* delivered by the reader */
-} harness;
-
-static void h_init_format(harness *h, const diag__format *f, const diag_allocator *hooks) {
-  memset(h, 0, sizeof *h);
-  h->format = f;
-  assert_int_equal(diag__mem_init(&h->mem, hooks), DIAG_OK);
-  h->state = calloc(1, f->state_size);
-  assert_non_null(h->state);
-  assert_int_equal(f->init(h->state, &h->mem), DIAG_OK);
-  h->sink.ctx = &h->t;
-  h->sink.input_name = "WindowsUpdate.log";
-  h->sink.record = on_record;
-  h->sink.unparsed = on_unparsed;
-}
-
-static void h_init(harness *h) { h_init_format(h, &diag__format_windowsupdate, NULL); }
-
-static void h_fini(harness *h) {
-  h->format->fini(h->state, &h->mem);
-  free(h->state);
-  assert_int_equal(h->mem.used, 0);
-}
-
-static diag_status h_line_n(harness *h, const char *text, size_t len) {
-  diag__line line = {text, len, ++h->number, h->offset, 0};
-  h->offset += len + 1;
-  return h->format->line(h->state, &h->sink, &line);
-}
-
-static diag_status h_line(harness *h, const char *text) { return h_line_n(h, text, strlen(text)); }
-
-static diag_status reader_cb(void *ctx, const diag__line *line) {
-  harness *h = ctx;
-  h->lines++;
-  return h->format->line(h->state, &h->sink, line);
-}
-
-/* A whole buffer through the reader, as the session does it. */
-static diag_status h_buffer(harness *h, const char *data, size_t len) {
-  diag__reader r;
-  size_t used;
-  diag__reader_init(&r, &h->mem, 65536);
-  diag_status s = diag__reader_feed(&r, data, len, reader_cb, h, &used);
-  if (s == DIAG_OK) s = diag__reader_end(&r, reader_cb, h);
-  diag__reader_fini(&r);
-  return s;
-}
-
-/* Parses a fixture; the caller frees the returned text after its last
- * look at h->t.rec, whose fields point into it. */
-static char *h_fixture(harness *h, const char *rel) {
-  size_t len;
-  char *data = test_read_file(test_fixture(rel), &len);
-  assert_int_equal(h_buffer(h, data, len), DIAG_OK);
-  return data;
-}
-
-/* ---- field helpers -------------------------------------------------- */
-
-static size_t field(const diag_record *r, const char *name) {
-  size_t i = 99999;
-  assert_int_equal(diag_record_field_find(r, name, &i), DIAG_OK);
-  return i;
-}
-
-static int64_t int_of(const diag_record *r, const char *name) {
-  int64_t v = -1;
-  assert_int_equal(diag_record_field_int(r, field(r, name), &v), DIAG_OK);
-  return v;
-}
-
-static int absent(const diag_record *r, const char *name) {
-  return diag_record_field_type(r, field(r, name)) == DIAG_TYPE_ABSENT;
-}
-
-static void assert_text(const diag_record *r, const char *name, const char *want) {
-  size_t len = 0;
-  const char *p = diag_record_field_text(r, field(r, name), &len);
-  if (len != strlen(want) || (len > 0 && memcmp(p, want, len) != 0))
-    fail_msg("%s: got [%.*s], want [%s]", name, (int)len, p ? p : "", want);
+static void wu_init(parse_harness *h) {
+  h_init_named(h, &diag__format_windowsupdate, NULL, WU_INPUT);
 }
 
 /* ---- the article's nine lines --------------------------------------- */
@@ -184,12 +56,12 @@ static void check_article(const diag_record *r, void *ctx) {
 
   /* DATE and TIME: 2005-07-28 14:33:53 local, no zone */
   diag_time t;
-  assert_int_equal(diag_record_field_type(r, field(r, "Date")), DIAG_TYPE_DATE);
-  assert_int_equal(diag_record_field_time(r, field(r, "Date"), &t), DIAG_OK);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "Date")), DIAG_TYPE_DATE);
+  assert_int_equal(diag_record_field_time(r, rec_field(r, "Date"), &t), DIAG_OK);
   assert_int_equal(t.seconds, 1122508800);
   assert_int_equal(t.flags, DIAG_TIME_HAS_DATE);
-  assert_int_equal(diag_record_field_type(r, field(r, "Time")), DIAG_TYPE_TIME);
-  assert_int_equal(diag_record_field_time(r, field(r, "Time"), &t), DIAG_OK);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "Time")), DIAG_TYPE_TIME);
+  assert_int_equal(diag_record_field_time(r, rec_field(r, "Time"), &t), DIAG_OK);
   assert_int_equal(t.seconds, 14 * 3600 + 33 * 60 + 53);
   assert_int_equal(t.precision, a->precision);
   assert_int_equal(t.nanoseconds, a->precision ? a->ms[i] * 1000000 : 0);
@@ -198,74 +70,74 @@ static void check_article(const diag_record *r, void *ctx) {
   assert_int_equal(t.flags, DIAG_TIME_HAS_DATE | DIAG_TIME_HAS_TIME); /* no zone */
 
   /* INT, STRING */
-  assert_int_equal(diag_record_field_type(r, field(r, "PID")), DIAG_TYPE_INT);
-  assert_int_equal(int_of(r, "PID"), 1344);
-  assert_int_equal(diag_record_field_type(r, field(r, "TID")), DIAG_TYPE_STRING);
-  assert_text(r, "TID", "74c");
-  assert_text(r, "Component", article_component[i]);
-  assert_text(r, "Text", article_text[i]);
-  assert_text(r, "Marker", article_marker[i]);
-  assert_text(r, "Severity", article_severity[i]);
-  assert_int_equal(absent(r, "Marker"), article_marker[i][0] == '\0');
-  assert_int_equal(absent(r, "Severity"), article_severity[i][0] == '\0');
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "PID")), DIAG_TYPE_INT);
+  assert_int_equal(rec_int(r, "PID"), 1344);
+  assert_int_equal(diag_record_field_type(r, rec_field(r, "TID")), DIAG_TYPE_STRING);
+  rec_assert_text(r, "TID", "74c");
+  rec_assert_text(r, "Component", article_component[i]);
+  rec_assert_text(r, "Text", article_text[i]);
+  rec_assert_text(r, "Marker", article_marker[i]);
+  rec_assert_text(r, "Severity", article_severity[i]);
+  assert_int_equal(rec_absent(r, "Marker"), article_marker[i][0] == '\0');
+  assert_int_equal(rec_absent(r, "Severity"), article_severity[i][0] == '\0');
 
   /* CODE */
   if (article_hr[i]) {
-    assert_int_equal(diag_record_field_type(r, field(r, "HRESULT")), DIAG_TYPE_CODE);
-    assert_int_equal(int_of(r, "HRESULT"), article_hr[i]);
+    assert_int_equal(diag_record_field_type(r, rec_field(r, "HRESULT")), DIAG_TYPE_CODE);
+    assert_int_equal(rec_int(r, "HRESULT"), article_hr[i]);
   } else {
-    assert_true(absent(r, "HRESULT"));
+    assert_true(rec_absent(r, "HRESULT"));
   }
-  assert_true(absent(r, "HRESULT2")); /* one distinct value per line */
+  assert_true(rec_absent(r, "HRESULT2")); /* one distinct value per line */
   if (article_http[i] >= 0)
-    assert_int_equal(int_of(r, "HTTPStatus"), article_http[i]);
+    assert_int_equal(rec_int(r, "HTTPStatus"), article_http[i]);
   else
-    assert_true(absent(r, "HTTPStatus"));
+    assert_true(rec_absent(r, "HTTPStatus"));
   if (i == 5)
-    assert_int_equal(int_of(r, "SoapClientError"), 5);
+    assert_int_equal(rec_int(r, "SoapClientError"), 5);
   else
-    assert_true(absent(r, "SoapClientError"));
+    assert_true(rec_absent(r, "SoapClientError"));
 }
 
 static void test_article_pasted(void **state) {
   (void)state;
-  harness h;
+  parse_harness h;
   article_seen a = {0, 0, {0}};
-  h_init(&h);
-  h.t.check = check_article;
-  h.t.check_ctx = &a;
-  char *text = h_fixture(&h, "windowsupdate/article_pasted.log");
-  assert_int_equal(h.t.records, 9);
-  assert_int_equal(h.t.unparsed, 0);
+  wu_init(&h);
+  h.check = check_article;
+  h.check_ctx = &a;
+  char *text = h_fixture_data(&h, "windowsupdate/article_pasted.log");
+  assert_int_equal(h.nrec, 9);
+  assert_int_equal(h.nunp, 0);
   assert_int_equal(a.n, 9);
   /* provenance: the record's text is the whole line, its offset the line's */
   size_t tl;
-  const char *rt = diag_record_text(&h.t.rec, &tl);
+  const char *rt = diag_record_text(&h.last, &tl);
   assert_int_equal(tl, strlen("2005-07-28 14:33:53 1344 74c Agent * WARNING: Exit code = "
                               "0x800710DD"));
   assert_memory_equal(rt, "2005-07-28 14:33:53 1344 74c Agent", 34);
-  assert_int_equal(diag_record_offset(&h.t.rec), strlen(text) - tl - 1);
-  assert_string_equal(diag_record_input(&h.t.rec), "WindowsUpdate.log");
+  assert_int_equal(diag_record_offset(&h.last), strlen(text) - tl - 1);
+  assert_string_equal(diag_record_input(&h.last), "WindowsUpdate.log");
   h_fini(&h);
   free(text);
 }
 
 static void test_article_tabs(void **state) {
   (void)state;
-  harness h;
+  parse_harness h;
   article_seen a = {0, 3, {78, 78, 78, 78, 78, 93, 93, 109, 109}};
-  h_init(&h);
-  h.t.check = check_article;
-  h.t.check_ctx = &a;
-  char *text = h_fixture(&h, "windowsupdate/article_tabs.log");
-  assert_int_equal(h.t.records, 9);
-  assert_int_equal(h.t.unparsed, 0);
+  wu_init(&h);
+  h.check = check_article;
+  h.check_ctx = &a;
+  char *text = h_fixture_data(&h, "windowsupdate/article_tabs.log");
+  assert_int_equal(h.nrec, 9);
+  assert_int_equal(h.nunp, 0);
   assert_int_equal(a.n, 9);
   /* The Time field reads as HH:MM:SS.mmm although the agent wrote
    * HH:MM:SS:mmm; the record text keeps the line as written. */
-  assert_text(&h.t.rec, "Time", "14:33:53.109");
+  rec_assert_text(&h.last, "Time", "14:33:53.109");
   size_t tl;
-  const char *rt = diag_record_text(&h.t.rec, &tl);
+  const char *rt = diag_record_text(&h.last, &tl);
   assert_memory_equal(rt, "2005-07-28\t14:33:53:109\t1344\t74c\tAgent\t  * WARNING:", 50);
   h_fini(&h);
   free(text);
@@ -334,34 +206,34 @@ static void test_hresult_spellings(void **state) {
       {"id 12345678 and 0x12345678 are not codes", -1, -1, NULL},
       {"The server returned HTTP status code '401 (0x191)'", -1, -1, NULL},
   };
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   char line[512];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const hr_case *c = &cases[i];
     snprintf(line, sizeof line, "2005-07-28\t14:33:53:078\t1344\t74c\tPT\t%s", c->message);
     assert_int_equal(h_line(&h, line), DIAG_OK);
-    assert_int_equal(h.t.records, i + 1);
-    const diag_record *r = &h.t.rec;
+    assert_int_equal(h.nrec, i + 1);
+    const diag_record *r = &h.last;
     int64_t v;
     if (c->hr < 0) {
-      if (!absent(r, "HRESULT")) fail_msg("case %zu: unexpected HRESULT", i);
+      if (!rec_absent(r, "HRESULT")) fail_msg("case %zu: unexpected HRESULT", i);
     } else {
-      if (diag_record_field_int(r, field(r, "HRESULT"), &v) != DIAG_OK || v != c->hr)
+      if (diag_record_field_int(r, rec_field(r, "HRESULT"), &v) != DIAG_OK || v != c->hr)
         fail_msg("case %zu: HRESULT %llx, want %llx", i, (unsigned long long)v,
                  (unsigned long long)c->hr);
-      assert_text(r, "HRESULT", c->hr_text);
+      rec_assert_text(r, "HRESULT", c->hr_text);
     }
     if (c->hr2 < 0) {
-      if (!absent(r, "HRESULT2")) fail_msg("case %zu: unexpected HRESULT2", i);
+      if (!rec_absent(r, "HRESULT2")) fail_msg("case %zu: unexpected HRESULT2", i);
     } else {
-      assert_int_equal(int_of(r, "HRESULT2"), c->hr2);
+      assert_int_equal(rec_int(r, "HRESULT2"), c->hr2);
     }
   }
   /* 0x800710DD reads as its unsigned value */
   assert_int_equal(h_line(&h, "2005-07-28 14:33:53 1344 74c PT WARNING: hr = 800710DD"), DIAG_OK);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT"), 2147946717);
-  assert_int_equal(h.t.unparsed, 0);
+  assert_int_equal(rec_int(&h.last, "HRESULT"), 2147946717);
+  assert_int_equal(h.nunp, 0);
   h_fini(&h);
 }
 
@@ -369,16 +241,16 @@ static void test_hresult_spellings(void **state) {
  * record gets its own, and the first and second do not share a buffer. */
 static void test_hresult_buffers(void **state) {
   (void)state;
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   assert_int_equal(
       h_line(&h, "2005-07-28 14:33:53 1344 74c PT *FAILED* [80240007] then hr = 8024402c"),
       DIAG_OK);
-  assert_text(&h.t.rec, "HRESULT", "0x80240007");
-  assert_text(&h.t.rec, "HRESULT2", "0x8024402c");
+  rec_assert_text(&h.last, "HRESULT", "0x80240007");
+  rec_assert_text(&h.last, "HRESULT2", "0x8024402c");
   assert_int_equal(h_line(&h, "2005-07-28 14:33:53 1344 74c PT hr = 80072ee2"), DIAG_OK);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT"), 0x80072EE2);
-  assert_true(absent(&h.t.rec, "HRESULT2"));
+  assert_int_equal(rec_int(&h.last, "HRESULT"), 0x80072EE2);
+  assert_true(rec_absent(&h.last, "HRESULT2"));
   h_fini(&h);
 }
 
@@ -406,26 +278,26 @@ static void test_http_and_soap(void **state) {
       {"http status code[304 and more", -1, -1},
       {"HTTP status code = nothing, later HTTP status code = 500", 500, -1},
   };
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   char line[512];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     snprintf(line, sizeof line, "2005-07-28 14:33:53 1344 74c PT %s", cases[i].message);
     assert_int_equal(h_line(&h, line), DIAG_OK);
-    const diag_record *r = &h.t.rec;
+    const diag_record *r = &h.last;
     if (cases[i].http < 0) {
-      if (!absent(r, "HTTPStatus")) fail_msg("case %zu: unexpected HTTPStatus", i);
+      if (!rec_absent(r, "HTTPStatus")) fail_msg("case %zu: unexpected HTTPStatus", i);
     } else {
-      assert_int_equal(diag_record_field_type(r, field(r, "HTTPStatus")), DIAG_TYPE_INT);
-      assert_int_equal(int_of(r, "HTTPStatus"), cases[i].http);
+      assert_int_equal(diag_record_field_type(r, rec_field(r, "HTTPStatus")), DIAG_TYPE_INT);
+      assert_int_equal(rec_int(r, "HTTPStatus"), cases[i].http);
     }
     if (cases[i].soap < 0) {
-      if (!absent(r, "SoapClientError")) fail_msg("case %zu: unexpected SoapClientError", i);
+      if (!rec_absent(r, "SoapClientError")) fail_msg("case %zu: unexpected SoapClientError", i);
     } else {
-      assert_int_equal(int_of(r, "SoapClientError"), cases[i].soap);
+      assert_int_equal(rec_int(r, "SoapClientError"), cases[i].soap);
     }
   }
-  assert_int_equal(h.t.records, sizeof cases / sizeof cases[0]);
+  assert_int_equal(h.nrec, sizeof cases / sizeof cases[0]);
   h_fini(&h);
 }
 
@@ -464,20 +336,20 @@ static void test_markers_severity(void **state) {
       {"+x no blank after the marker", "", "", "+x no blank after the marker"},
       {"SendRequest failed. WARNING: later", "", "", "SendRequest failed. WARNING: later"},
   };
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   char line[512];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     snprintf(line, sizeof line, "2016-05-18\t06:30:51:843\t 676\t3968\tAgent\t%s  \t",
              cases[i].message);
     assert_int_equal(h_line(&h, line), DIAG_OK);
-    assert_int_equal(h.t.records, i + 1);
-    const diag_record *r = &h.t.rec;
-    assert_text(r, "Marker", cases[i].marker);
-    assert_text(r, "Severity", cases[i].severity);
-    assert_text(r, "Text", cases[i].text);
-    assert_int_equal(int_of(r, "PID"), 676); /* right-aligned */
-    assert_text(r, "TID", "3968");
+    assert_int_equal(h.nrec, i + 1);
+    const diag_record *r = &h.last;
+    rec_assert_text(r, "Marker", cases[i].marker);
+    rec_assert_text(r, "Severity", cases[i].severity);
+    rec_assert_text(r, "Text", cases[i].text);
+    assert_int_equal(rec_int(r, "PID"), 676); /* right-aligned */
+    rec_assert_text(r, "TID", "3968");
   }
   h_fini(&h);
 }
@@ -485,23 +357,23 @@ static void test_markers_severity(void **state) {
 /* Windows 10 writes no detail markers: `* START *` is text. */
 static void test_etw_no_markers(void **state) {
   (void)state;
-  harness h;
-  h_init_format(&h, &diag__format_windowsupdate_etw, NULL);
+  parse_harness h;
+  h_init_named(&h, &diag__format_windowsupdate_etw, NULL, WU_INPUT);
   assert_int_equal(h_line(&h, "2021/07/13 10:23:05.8993715 4136  384   ComApi          * START *   "
                               "SLS Discovery"),
                    DIAG_OK);
-  assert_true(absent(&h.t.rec, "Marker"));
-  assert_text(&h.t.rec, "Text", "* START *   SLS Discovery");
+  assert_true(rec_absent(&h.last, "Marker"));
+  rec_assert_text(&h.last, "Text", "* START *   SLS Discovery");
   assert_int_equal(h_line(&h, "2021/07/13 10:23:05.8993715 4136  384   ComApi          + x"),
                    DIAG_OK);
-  assert_true(absent(&h.t.rec, "Marker"));
-  assert_text(&h.t.rec, "Text", "+ x");
+  assert_true(rec_absent(&h.last, "Marker"));
+  rec_assert_text(&h.last, "Text", "+ x");
   assert_int_equal(h_line(&h, "2021/07/13 10:23:05.8993715 4136  384   Agent           WARNING: "
                               "x"),
                    DIAG_OK);
-  assert_text(&h.t.rec, "Severity", "WARNING");
-  assert_text(&h.t.rec, "Text", "x");
-  assert_string_equal(diag_record_format(&h.t.rec), "windowsupdate-etw");
+  rec_assert_text(&h.last, "Severity", "WARNING");
+  rec_assert_text(&h.last, "Text", "x");
+  assert_string_equal(diag_record_format(&h.last), "windowsupdate-etw");
   h_fini(&h);
 }
 
@@ -509,21 +381,21 @@ static void test_components_case(void **state) {
   (void)state;
   static const char *const components[] = {"Agent",  "AGENT",  "agent",   "DnldMgr", "DtaStor",
                                            "COMAPI", "ComApi", "Shutdwn", "AU",      "PT"};
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   char line[256];
   for (size_t i = 0; i < sizeof components / sizeof components[0]; i++) {
     snprintf(line, sizeof line, "2005-07-28 14:33:53 1344 74c %s text", components[i]);
     assert_int_equal(h_line(&h, line), DIAG_OK);
-    assert_text(&h.t.rec, "Component", components[i]);
+    rec_assert_text(&h.last, "Component", components[i]);
     /* field names match case-insensitively */
-    assert_text(&h.t.rec, "component", components[i]);
-    assert_text(&h.t.rec, "COMPONENT", components[i]);
+    rec_assert_text(&h.last, "component", components[i]);
+    rec_assert_text(&h.last, "COMPONENT", components[i]);
   }
   size_t idx;
-  assert_int_equal(diag_record_field_find(&h.t.rec, "hresult", &idx), DIAG_OK);
-  assert_int_equal(diag_record_field_find(&h.t.rec, "httpstatus", &idx), DIAG_OK);
-  assert_int_equal(diag_record_field_find(&h.t.rec, "HTTP-Status", &idx), DIAG_ENOTFOUND);
+  assert_int_equal(diag_record_field_find(&h.last, "hresult", &idx), DIAG_OK);
+  assert_int_equal(diag_record_field_find(&h.last, "httpstatus", &idx), DIAG_OK);
+  assert_int_equal(diag_record_field_find(&h.last, "HTTP-Status", &idx), DIAG_ENOTFOUND);
   h_fini(&h);
 }
 
@@ -540,32 +412,32 @@ static void count_record(const diag_record *r, void *ctx) {
   if (!t->layout_id) t->layout_id = r->layout->id;
   assert_int_equal(r->layout->id, t->layout_id); /* one layout for the whole file */
   assert_null(r->field_lines);                   /* one line per record */
-  if (diag_record_field_int(r, field(r, "HRESULT"), &v) == DIAG_OK) {
+  if (diag_record_field_int(r, rec_field(r, "HRESULT"), &v) == DIAG_OK) {
     t->hr_2ee2 += v == 0x80072EE2;
     t->hr_402c += v == 0x8024402C;
     t->hr_4017 += v == 0x80244017;
     t->hr_10dd += v == 0x800710DD;
   }
   size_t len;
-  const char *s = diag_record_field_text(r, field(r, "Severity"), &len);
+  const char *s = diag_record_field_text(r, rec_field(r, "Severity"), &len);
   t->fatal += len == 5 && memcmp(s, "FATAL", 5) == 0;
   t->warning += len == 7 && memcmp(s, "WARNING", 7) == 0;
-  if (diag_record_field_int(r, field(r, "HTTPStatus"), &v) == DIAG_OK) t->http401 += v == 401;
-  t->marked += !absent(r, "Marker");
+  if (diag_record_field_int(r, rec_field(r, "HTTPStatus"), &v) == DIAG_OK) t->http401 += v == 401;
+  t->marked += !rec_absent(r, "Marker");
 }
 
 static void test_healthy_legacy(void **state) {
   (void)state;
-  harness h;
+  parse_harness h;
   tally t;
   memset(&t, 0, sizeof t);
-  h_init(&h);
-  h.t.check = count_record;
-  h.t.check_ctx = &t;
-  char *text = h_fixture(&h, "windowsupdate/healthy_legacy.log");
-  assert_int_equal(h.lines, 57);
-  assert_int_equal(h.t.records, 57);
-  assert_int_equal(h.t.unparsed, 0);
+  wu_init(&h);
+  h.check = count_record;
+  h.check_ctx = &t;
+  char *text = h_fixture_data(&h, "windowsupdate/healthy_legacy.log");
+  assert_int_equal(h.lines_read, 57);
+  assert_int_equal(h.nrec, 57);
+  assert_int_equal(h.nunp, 0);
   assert_true(t.layout_id != 0);
   assert_int_equal(t.hr_2ee2, 11);
   assert_int_equal(t.hr_402c, 5);
@@ -575,20 +447,20 @@ static void test_healthy_legacy(void **state) {
   assert_int_equal(t.warning, 21);
   assert_int_equal(t.http401, 1);
   assert_int_equal(t.marked, 20);
-  assert_int_equal(diag_record_line(&h.t.rec), 57);
-  assert_text(&h.t.rec, "Component", "Service");
+  assert_int_equal(diag_record_line(&h.last), 57);
+  rec_assert_text(&h.last, "Component", "Service");
   h_fini(&h);
   free(text);
 
   /* The two-value FATAL line, by itself. */
-  h_init(&h);
+  wu_init(&h);
   assert_int_equal(h_line(&h, "2009-03-02\t11:30:27:031\t 952\td10\tSetup\tFATAL: Error: "
                               "0x80070005. wuaueng.dll: Failed, error = 0x8024D00E"),
                    DIAG_OK);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT"), 0x80070005);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT2"), 0x8024D00E);
-  assert_text(&h.t.rec, "Severity", "FATAL");
-  assert_text(&h.t.rec, "TID", "d10");
+  assert_int_equal(rec_int(&h.last, "HRESULT"), 0x80070005);
+  assert_int_equal(rec_int(&h.last, "HRESULT2"), 0x8024D00E);
+  rec_assert_text(&h.last, "Severity", "FATAL");
+  rec_assert_text(&h.last, "TID", "d10");
   h_fini(&h);
 }
 
@@ -600,127 +472,128 @@ static void test_healthy_legacy(void **state) {
 static void check_win10_line(const diag_record *r, uint64_t number) {
   assert_string_equal(diag_record_format(r), "windowsupdate-etw");
   assert_int_equal(diag_record_line(r), number);
-  assert_text(r, "Date", "2023-02-14"); /* written 2023/02/14 */
-  assert_true(absent(r, "Marker"));
+  rec_assert_text(r, "Date", "2023-02-14"); /* written 2023/02/14 */
+  assert_true(rec_absent(r, "Marker"));
   diag_time t;
-  assert_int_equal(diag_record_field_time(r, field(r, "Time"), &t), DIAG_OK);
+  assert_int_equal(diag_record_field_time(r, rec_field(r, "Time"), &t), DIAG_OK);
   assert_int_equal(t.precision, 7);
   switch (number) {
   case 1:
-    assert_int_equal(diag_record_field_time(r, field(r, "Date"), &t), DIAG_OK);
+    assert_int_equal(diag_record_field_time(r, rec_field(r, "Date"), &t), DIAG_OK);
     assert_int_equal(t.seconds, 1676332800);
-    assert_int_equal(diag_record_field_time(r, field(r, "Time"), &t), DIAG_OK);
+    assert_int_equal(diag_record_field_time(r, rec_field(r, "Time"), &t), DIAG_OK);
     assert_int_equal(t.nanoseconds, 123456700);
     assert_int_equal(diag_record_time(r, &t), DIAG_OK);
     assert_int_equal(t.seconds, 1676332800 + 9 * 3600 + 1);
     assert_int_equal(t.flags, DIAG_TIME_HAS_DATE | DIAG_TIME_HAS_TIME);
-    assert_int_equal(int_of(r, "PID"), 1460);
-    assert_text(r, "TID", "5032");
-    assert_text(r, "Component", "Shared");
-    assert_text(r, "Text", "InitializeSus");
-    assert_true(absent(r, "Severity"));
-    assert_true(absent(r, "HRESULT"));
+    assert_int_equal(rec_int(r, "PID"), 1460);
+    rec_assert_text(r, "TID", "5032");
+    rec_assert_text(r, "Component", "Shared");
+    rec_assert_text(r, "Text", "InitializeSus");
+    assert_true(rec_absent(r, "Severity"));
+    assert_true(rec_absent(r, "HRESULT"));
     break;
   case 4: /* indented text is trimmed; the record text keeps it */
-    assert_text(r, "Text",
-                "Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2023-02-15 09:00:01, not "
-                "idle-only, not network-only");
-    assert_true(absent(r, "HRESULT"));
+    rec_assert_text(r, "Text",
+                    "Timer: 29A863E7-8609-4D1E-B7CD-5668F857F1DB, Expires 2023-02-15 09:00:01, not "
+                    "idle-only, not network-only");
+    assert_true(rec_absent(r, "HRESULT"));
     break;
-  case 5: assert_int_equal(int_of(r, "HRESULT"), 0); break;
+  case 5: assert_int_equal(rec_int(r, "HRESULT"), 0); break;
   case 6:
-    assert_int_equal(int_of(r, "HRESULT"), 0x8024000C);
-    assert_text(r, "HRESULT", "0x8024000C");
+    assert_int_equal(rec_int(r, "HRESULT"), 0x8024000C);
+    rec_assert_text(r, "HRESULT", "0x8024000C");
     break;
   case 7:
-    assert_text(r, "TID", "11088"); /* fills its column */
-    assert_text(r, "Component", "ComApi");
-    assert_text(r, "Text",
-                "* START *   Federated Search ClientId = UpdateOrchestrator (cV: abc.0.1)");
+    rec_assert_text(r, "TID", "11088"); /* fills its column */
+    rec_assert_text(r, "Component", "ComApi");
+    rec_assert_text(r, "Text",
+                    "* START *   Federated Search ClientId = UpdateOrchestrator (cV: abc.0.1)");
     break;
   case 8:
-    assert_text(r, "Component", "DownloadManager"); /* fills its column */
-    assert_text(r, "TID", "384");
+    rec_assert_text(r, "Component", "DownloadManager"); /* fills its column */
+    rec_assert_text(r, "TID", "384");
     break;
   case 9:
-    assert_text(r, "Component", "EndpointProvider"); /* overflows it */
-    assert_text(r, "Text", "Found 0 endpoints");
+    rec_assert_text(r, "Component", "EndpointProvider"); /* overflows it */
+    rec_assert_text(r, "Text", "Found 0 endpoints");
     break;
   case 10:
-    assert_int_equal(int_of(r, "HTTPStatus"), 200);
-    assert_int_equal(int_of(r, "HRESULT"), 0);
+    assert_int_equal(rec_int(r, "HTTPStatus"), 200);
+    assert_int_equal(rec_int(r, "HRESULT"), 0);
     break;
   case 14:
-    assert_int_equal(int_of(r, "HTTPStatus"), 401);
-    assert_true(absent(r, "HRESULT"));
+    assert_int_equal(rec_int(r, "HTTPStatus"), 401);
+    assert_true(rec_absent(r, "HRESULT"));
     break;
   case 15:
   case 16:
   case 17:
   case 18:
-  case 19: assert_int_equal(int_of(r, "HRESULT"), 0x80244017); break;
+  case 19: assert_int_equal(rec_int(r, "HRESULT"), 0x80244017); break;
   case 21:
-    assert_int_equal(int_of(r, "HRESULT"), 0x80244017);
-    assert_true(absent(r, "HRESULT2"));
+    assert_int_equal(rec_int(r, "HRESULT"), 0x80244017);
+    assert_true(rec_absent(r, "HRESULT2"));
     break;
   case 22:
-    assert_int_equal(int_of(r, "HRESULT"), 0x80072EE2);
-    assert_int_equal(int_of(r, "HRESULT2"), 0x8024402C);
+    assert_int_equal(rec_int(r, "HRESULT"), 0x80072EE2);
+    assert_int_equal(rec_int(r, "HRESULT2"), 0x8024402C);
     break;
   case 23:
-    assert_int_equal(int_of(r, "PID"), 104532); /* overflows its column */
-    assert_text(r, "TID", "11092");
-    assert_text(r, "Component", "Agent");
+    assert_int_equal(rec_int(r, "PID"), 104532); /* overflows its column */
+    rec_assert_text(r, "TID", "11092");
+    rec_assert_text(r, "Component", "Agent");
     break;
   case 24: /* an event decoded without its format: blank component column */
-    assert_true(absent(r, "Component"));
-    assert_text(r, "Text",
-                "Unknown( 11): GUID=5f9e3a4b-0c1d-2e3f-4a5b-6c7d8e9f0a1b (No Format Information "
-                "found).");
+    assert_true(rec_absent(r, "Component"));
+    rec_assert_text(
+        r, "Text",
+        "Unknown( 11): GUID=5f9e3a4b-0c1d-2e3f-4a5b-6c7d8e9f0a1b (No Format Information "
+        "found).");
     break;
-  case 25: assert_int_equal(int_of(r, "HRESULT"), 0x240001); break;
+  case 25: assert_int_equal(rec_int(r, "HRESULT"), 0x240001); break;
   default: break;
   }
 }
 
 static void test_win10(void **state) {
   (void)state;
-  harness h;
+  parse_harness h;
   size_t len;
   char *text = test_read_file(test_fixture("windowsupdate/win10_etw.log"), &len);
-  h_init_format(&h, &diag__format_windowsupdate_etw, NULL);
+  h_init_named(&h, &diag__format_windowsupdate_etw, NULL, WU_INPUT);
   /* line by line, so each record is checked while its buffers hold */
   for (const char *p = text, *end = text + len; p < end;) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    size_t before = h.t.records;
+    size_t before = h.nrec;
     assert_int_equal(h_line_n(&h, p, n), DIAG_OK); /* the CR stays: the parser drops it */
-    assert_int_equal(h.t.records, before + 1);
-    check_win10_line(&h.t.rec, h.number);
+    assert_int_equal(h.nrec, before + 1);
+    check_win10_line(&h.last, h.number);
     p += n + 1;
   }
-  assert_int_equal(h.t.records, 25);
-  assert_int_equal(h.t.unparsed, 0);
+  assert_int_equal(h.nrec, 25);
+  assert_int_equal(h.nunp, 0);
   h_fini(&h);
   free(text);
 }
 
 static void test_win10_dashes(void **state) {
   (void)state;
-  harness h;
-  h_init_format(&h, &diag__format_windowsupdate_etw, NULL);
-  char *text = h_fixture(&h, "windowsupdate/win10_etw_dashes.log");
-  assert_int_equal(h.t.records, 3);
-  assert_int_equal(h.t.unparsed, 0);
+  parse_harness h;
+  h_init_named(&h, &diag__format_windowsupdate_etw, NULL, WU_INPUT);
+  char *text = h_fixture_data(&h, "windowsupdate/win10_etw_dashes.log");
+  assert_int_equal(h.nrec, 3);
+  assert_int_equal(h.nunp, 0);
   assert_int_equal(h_line(&h, "2020-11-03 16:10:31.4390030 3376  7212  Agent           *FAILED* "
                               "[80240007] Method failed"),
                    DIAG_OK);
-  const diag_record *r = &h.t.rec;
+  const diag_record *r = &h.last;
   diag_time t;
   assert_int_equal(diag_record_time(r, &t), DIAG_OK);
   assert_int_equal(t.precision, 7);
   assert_int_equal(t.nanoseconds, 439003000);
-  assert_int_equal(int_of(r, "HRESULT"), 0x80240007);
+  assert_int_equal(rec_int(r, "HRESULT"), 0x80240007);
   h_fini(&h);
   free(text);
 }
@@ -729,23 +602,24 @@ static void test_win10_dashes(void **state) {
  * chosen: a forced format still parses the other form. */
 static void test_forms_mixed(void **state) {
   (void)state;
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   assert_int_equal(h_line(&h, "2021/07/13 10:22:58.9553434 3696  8172  Shared          "
                               "InitializeSus"),
                    DIAG_OK);
   assert_int_equal(h_line(&h, "2005-07-28 14:33:53 1344 74c PT + Impersonate flags = 2"), DIAG_OK);
-  assert_int_equal(h.t.records, 2);
-  assert_string_equal(diag_record_format(&h.t.rec), "windowsupdate");
+  assert_int_equal(h.nrec, 2);
+  assert_string_equal(diag_record_format(&h.last), "windowsupdate");
   /* an out-of-range date is a record whose Date does not convert */
   assert_int_equal(h_line(&h, "2005-02-30 25:00:00 1344 74c PT x"), DIAG_OK);
   diag_time t;
-  assert_int_equal(diag_record_field_time(&h.t.rec, field(&h.t.rec, "Date"), &t), DIAG_EINVAL);
-  assert_int_equal(diag_record_field_time(&h.t.rec, field(&h.t.rec, "Time"), &t), DIAG_EINVAL);
-  assert_int_equal(diag_record_time(&h.t.rec, &t), DIAG_ENOTFOUND);
+  assert_int_equal(diag_record_field_time(&h.last, rec_field(&h.last, "Date"), &t), DIAG_EINVAL);
+  assert_int_equal(diag_record_field_time(&h.last, rec_field(&h.last, "Time"), &t), DIAG_EINVAL);
+  assert_int_equal(diag_record_time(&h.last, &t), DIAG_ENOTFOUND);
   int64_t v;
-  assert_int_equal(diag_record_field_int(&h.t.rec, field(&h.t.rec, "Component"), &v), DIAG_EINVAL);
-  assert_int_equal(h.t.unparsed, 0);
+  assert_int_equal(diag_record_field_int(&h.last, rec_field(&h.last, "Component"), &v),
+                   DIAG_EINVAL);
+  assert_int_equal(h.nunp, 0);
   h_fini(&h);
 }
 
@@ -770,34 +644,34 @@ static void test_malformed(void **state) {
       {13, DIAG_UNPARSED_FIELD_COUNT}, /* PID of 11 digits */
       {14, DIAG_UNPARSED_NO_LAYOUT},   /* fraction of 11 digits */
   };
-  harness h;
-  h_init(&h);
-  char *text = h_fixture(&h, "windowsupdate/malformed.log");
-  assert_int_equal(h.lines, 15);
-  assert_int_equal(h.t.records, 2); /* lines 1 and 15; line 11 is blank */
-  assert_int_equal(h.t.unparsed, sizeof want / sizeof want[0]);
+  parse_harness h;
+  wu_init(&h);
+  char *text = h_fixture_data(&h, "windowsupdate/malformed.log");
+  assert_int_equal(h.lines_read, 15);
+  assert_int_equal(h.nrec, 2); /* lines 1 and 15; line 11 is blank */
+  assert_int_equal(h.nunp, sizeof want / sizeof want[0]);
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-    if (h.t.unparsed_lines[i] != want[i].line || h.t.unparsed_reasons[i] != want[i].reason)
+    if (h.unp[i].line != want[i].line || h.unp[i].reason != want[i].reason)
       fail_msg("unparsed #%zu: line %llu reason %d, want line %llu reason %d", i,
-               (unsigned long long)h.t.unparsed_lines[i], (int)h.t.unparsed_reasons[i],
+               (unsigned long long)h.unp[i].line, (int)h.unp[i].reason,
                (unsigned long long)want[i].line, (int)want[i].reason);
   }
-  assert_int_equal(diag_record_line(&h.t.rec), 15);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT"), 0x800710DD);
+  assert_int_equal(diag_record_line(&h.last), 15);
+  assert_int_equal(rec_int(&h.last, "HRESULT"), 0x800710DD);
   h_fini(&h);
   free(text);
 }
 
 static void test_too_long(void **state) {
   (void)state;
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   static const char row[] = "2005-07-28 14:33:53 1344 74c PT + Impersonate flags = 2";
   diag__line line = {row, sizeof row - 1, 7, 0, 1};
   assert_int_equal(diag__format_windowsupdate.line(h.state, &h.sink, &line), DIAG_OK);
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_TOO_LONG], 1);
-  assert_int_equal(h.t.unparsed_line, 7);
-  assert_int_equal(h.t.records, 0);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_TOO_LONG], 1);
+  assert_int_equal(h.last_unparsed, 7);
+  assert_int_equal(h.nrec, 0);
 
   /* a huge line within the reader's limit is one record */
   size_t big = 1 << 20;
@@ -807,16 +681,17 @@ static void test_too_long(void **state) {
   memset(huge + n, 'x', big);
   memcpy(huge + n + big - 20, " hr = 0x800710DD end", 20);
   assert_int_equal(h_line_n(&h, huge, (size_t)n + big), DIAG_OK);
-  assert_int_equal(h.t.records, 1);
-  assert_int_equal(int_of(&h.t.rec, "HRESULT"), 0x800710DD);
+  assert_int_equal(h.nrec, 1);
+  assert_int_equal(rec_int(&h.last, "HRESULT"), 0x800710DD);
   size_t tl;
-  diag_record_field_text(&h.t.rec, field(&h.t.rec, "Text"), &tl);
+  diag_record_field_text(&h.last, rec_field(&h.last, "Text"), &tl);
   assert_int_equal(tl, big);
   /* through the reader with its 64 KiB limit: counted once as too long */
   huge[n + big] = '\n';
+  h_new_input(&h);
   assert_int_equal(h_buffer(&h, huge, (size_t)n + big + 1), DIAG_OK);
-  assert_int_equal(h.t.by_reason[DIAG_UNPARSED_TOO_LONG], 2);
-  assert_int_equal(h.t.records, 1);
+  assert_int_equal(h.by_reason[DIAG_UNPARSED_TOO_LONG], 2);
+  assert_int_equal(h.nrec, 1);
   free(huge);
   h_fini(&h);
 }
@@ -833,8 +708,8 @@ static void test_every_prefix_and_garbage(void **state) {
       "status code[304]",
       "2023/02/14 09:00:28.1000000 1460  5032                  Unknown( 11): GUID=5f9e",
   };
-  harness h;
-  h_init(&h);
+  parse_harness h;
+  wu_init(&h);
   size_t expected = 0;
   for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
     size_t len = strlen(rows[k]);
@@ -848,7 +723,7 @@ static void test_every_prefix_and_garbage(void **state) {
       assert_int_equal(h_line_n(&h, copy, cut), DIAG_OK);
       free(copy);
       expected += !blank;
-      assert_int_equal(h.t.records + h.t.unparsed, expected);
+      assert_int_equal(h.nrec + h.nunp, expected);
     }
   }
   /* random bytes, deterministic */
@@ -861,11 +736,12 @@ static void test_every_prefix_and_garbage(void **state) {
     junk[i] = (char)(x >> 16);
     if ((x >> 8) % 61 == 0) junk[i] = '\n';
   }
-  size_t before = h.t.records + h.t.unparsed;
-  h.lines = 0;
+  size_t before = h.nrec + h.nunp;
+  h.lines_read = 0;
+  h_new_input(&h);
   assert_int_equal(h_buffer(&h, junk, len), DIAG_OK);
-  assert_true(h.t.records + h.t.unparsed - before <= h.lines);
-  assert_true(h.t.unparsed > 0);
+  assert_true(h.nrec + h.nunp - before <= h.lines_read);
+  assert_true(h.nunp > 0);
   free(junk);
   h_fini(&h);
 }
@@ -874,12 +750,12 @@ static void test_every_prefix_and_garbage(void **state) {
 
 static void test_sink_status(void **state) {
   (void)state;
-  harness h;
-  h_init(&h);
-  h.t.record_status = DIAG_ECALLBACK;
+  parse_harness h;
+  wu_init(&h);
+  h.record_status = DIAG_ECALLBACK;
   assert_int_equal(h_line(&h, "2005-07-28 14:33:53 1344 74c PT + Impersonate flags = 2"),
                    DIAG_ECALLBACK);
-  h.t.unparsed_status = DIAG_ELIMIT;
+  h.unparsed_status = DIAG_ELIMIT;
   assert_int_equal(h_line(&h, "not an entry"), DIAG_ELIMIT);
   assert_int_equal(h_line(&h, "2005-07-28 14:33:53 1344"), DIAG_ELIMIT);
   diag__line line = {"x", 1, 9, 0, 1};
@@ -888,47 +764,17 @@ static void test_sink_status(void **state) {
   h_fini(&h);
 }
 
-typedef struct counting {
-  size_t calls;
-} counting;
-
-static void *c_alloc(size_t n, void *u) {
-  ((counting *)u)->calls++;
-  return malloc(n);
-}
-static void *c_realloc(void *p, size_t n, void *u) {
-  ((counting *)u)->calls++;
-  return realloc(p, n);
-}
-static void c_free(void *p, void *u) {
-  (void)u;
-  free(p);
-}
-
 static size_t allocations_for(size_t lines) {
-  static const char *const rows[] = {
+  static const char rows[] = /* three entries and a line that is none */
       "2005-07-28\t14:33:53:078\t1344\t74c\tMisc\tWARNING: SendRequest failed with hr = "
-      "800710dd.\n",
+      "800710dd.\n"
       "2005-07-28 14:33:53 1344 74c PT + Last proxy send request failed with hr = 0x800710DD, "
-      "HTTP status code = 401\n",
-      "2021/07/13 10:23:06.3460256 3696  8172  Misc            *FAILED* [8024000C] x\n",
-      "not an entry\n",
-  };
-  counting c = {0};
-  diag_allocator hooks = {c_alloc, c_realloc, c_free, &c};
-  size_t cap = lines * 128, len = 0;
-  char *data = malloc(cap);
-  assert_non_null(data);
-  for (size_t i = 0; i < lines; i++)
-    len += (size_t)snprintf(data + len, cap - len, "%s", rows[i % 4]);
-  harness h;
-  h_init_format(&h, &diag__format_windowsupdate, &hooks);
-  assert_int_equal(h_buffer(&h, data, len), DIAG_OK);
-  assert_int_equal(h.t.records + h.t.unparsed, lines);
-  assert_int_equal(h.t.unparsed, lines / 4);
-  h_fini(&h);
-  free(data);
-  return c.calls;
+      "HTTP status code = 401\n"
+      "2021/07/13 10:23:06.3460256 3696  8172  Misc            *FAILED* [8024000C] x\n"
+      "not an entry\n";
+  assert_int_equal(lines % 4, 0);
+  h_alloc_run run = {&diag__format_windowsupdate, "", rows, lines / 4, 3, 1, NULL, NULL};
+  return h_allocations_run(&run);
 }
 
 static void test_no_allocation_per_line(void **state) {
@@ -1095,23 +941,13 @@ static void test_catalogue(void **state) {
 /* ---- end to end through the public API ------------------------------ */
 
 static void parse_only(const char *rel, const char *format, uint64_t records, size_t chunk) {
-  size_t len;
-  char *data = test_read_file(test_fixture(rel), &len);
-  diag_session *s = NULL;
-  diag_input *in = NULL;
-  diag_error err;
-  assert_int_equal(diag_session_new(&s, NULL, NULL, &err), DIAG_OK);
-  assert_int_equal(diag_input_open(&in, s, rel, NULL, &err), DIAG_OK);
-  for (size_t off = 0; off < len; off += chunk)
-    assert_int_equal(diag_input_feed(in, data + off, off + chunk > len ? len - off : chunk, &err),
-                     DIAG_OK);
-  assert_int_equal(diag_input_end(in, &err), DIAG_OK);
+  diag_session *s = h_new_session(NULL);
+  diag_input *in = h_feed_fixture(s, rel, rel, chunk);
   assert_non_null(diag_input_format(in));
   assert_string_equal(diag_input_format(in), format);
   assert_int_equal(diag_input_records(in), records);
   assert_int_equal(diag_input_unparsed(in), 0);
   diag_session_free(s);
-  free(data);
 }
 
 /* Get-WindowsUpdateLog output saved by Windows PowerShell may be UTF-16LE
