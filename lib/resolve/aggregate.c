@@ -382,15 +382,17 @@ diag_status diag__agg_add(struct diag_session *s, struct diag_input *in, const d
   return DIAG_OK;
 }
 
-void diag__agg_close(struct diag_session *s, struct diag_input *in, const diag__rule *closer,
-                     const diag_record *rec) {
+diag_status diag__agg_close(struct diag_session *s, struct diag_input *in, const diag__rule *closer,
+                            const diag_record *rec) {
   const diag__aggregate *def = closer->closes;
   struct diag__agg_state *a = &s->aggs[def->index];
-  if (a->keys.count == 0) return;
-  if (build_key(s, in, rec, def->key, def->nkey) != DIAG_OK) return; /* nothing is open with it */
+  if (a->keys.count == 0) return DIAG_OK;
+  /* A close that cannot be looked up is an error, never a key left open. */
+  diag_status st = build_key(s, in, rec, def->key, def->nkey);
+  if (st != DIAG_OK) return st;
   uint64_t h = diag__htable_hash(&a->keys, s->agg_key.data, s->agg_key.len);
   diag__hnode *n = diag__htable_find(&a->keys, s->agg_key.data, s->agg_key.len, h);
-  if (!n) return;
+  if (!n) return DIAG_OK;
   agg_item *it = (agg_item *)(void *)n;
   agg_group *g = it->group;
   diag__htable_remove(&a->keys, n);
@@ -399,6 +401,7 @@ void diag__agg_close(struct diag_session *s, struct diag_input *in, const diag__
   g->count--;
   if (g->count == 0) remove_group(s, a, g);
   s->dirty = 1;
+  return DIAG_OK;
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -429,8 +432,8 @@ void diag__agg_refresh(struct diag_session *s) {
     m->count = g ? g->count : 0;
     m->group = g ? g->label : NULL;
     m->nevidence = 0;
-    if (!g) continue;
     size_t max = (size_t)s->limits[DIAG_LIMIT_EVIDENCE];
+    if (!g || max == 0) continue;
     /* Borrowed: valid until the next feed, as every finding's evidence. */
     m->evidence[m->nevidence++] = g->head->ev;
     if (g->tail != g->head && max > 1) m->evidence[m->nevidence++] = g->tail->ev;

@@ -17,9 +17,9 @@ diag_status diag__agg_add(struct diag_session *s, struct diag_input *in, const d
                           const diag_record *rec);
 
 /* A record matched the closing condition `closer` of a state: closes its
- * key if it is open. */
-void diag__agg_close(struct diag_session *s, struct diag_input *in, const diag__rule *closer,
-                     const diag_record *rec);
+ * key if it is open. Fails only when memory runs out. */
+diag_status diag__agg_close(struct diag_session *s, struct diag_input *in, const diag__rule *closer,
+                            const diag_record *rec);
 
 /* Brings the matches of state aggregates up to date (their groups change
  * as keys close, so they are read when findings are). */

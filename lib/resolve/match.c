@@ -237,8 +237,11 @@ static diag_status match_record(struct diag_session *s, struct diag_input *in,
   if (rules->nbenign == 0 && rules->nsymptoms == 0) return DIAG_OK;
   if (in->slot_layout_id != rec->layout->id) map_slots(in, kb, rec);
   /* Closing a key is not a symptom: no gate or benign rule holds it back. */
-  for (size_t i = 0; i < rules->nclosers; i++)
-    if (rule_holds(s, rules->closers[i], in, rec)) diag__agg_close(s, in, rules->closers[i], rec);
+  for (size_t i = 0; i < rules->nclosers; i++) {
+    if (!rule_holds(s, rules->closers[i], in, rec)) continue;
+    diag_status st = diag__agg_close(s, in, rules->closers[i], rec);
+    if (st != DIAG_OK) return st;
+  }
   int open = gate_open(s, rules, in, rec);
   if (!open && rules->all_gated) return DIAG_OK; /* most records end here */
 

@@ -229,6 +229,10 @@ FIXTURE(test_w3c_utf16, "e2e/article_utf16le.log", "w3c")
 FIXTURE(test_w3c_fields_change, "w3c/iis85_fields_change.log", "w3c")
 FIXTURE(test_isa_w3c, "isa/isa2004_firewall.w3c", "isa-w3c")
 FIXTURE(test_netstat_anob, "netstat/netstat_anob.txt", "netstat")
+/* Aggregation state: 76 keys opened, 42 closed, a group over the threshold. */
+FIXTURE(test_isa_state, "e2e/ISALOG_20061027_FWS_000.w3c", "isa-w3c")
+FIXTURE(test_exchange_rca, "e2e/RCA_20140120-1.LOG", "exchange-log")
+FIXTURE(test_text_codes, "e2e/syncapp.log", "text")
 FIXTURE(test_wu_pasted, "windowsupdate/article_pasted.log", "windowsupdate")
 FIXTURE(test_wu_malformed, "windowsupdate/malformed.log", "windowsupdate")
 FIXTURE(test_procmon_article, "procmon/article_7col.csv", "procmon-csv")
@@ -244,15 +248,27 @@ FIXTURE(test_registry_malformed, "registry/malformed.reg", "regedit")
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_w3c_exchange_day),     cmocka_unit_test(test_w3c_utf16),
-      cmocka_unit_test(test_w3c_fields_change),    cmocka_unit_test(test_isa_w3c),
-      cmocka_unit_test(test_netstat_anob),         cmocka_unit_test(test_wu_pasted),
-      cmocka_unit_test(test_wu_malformed),         cmocka_unit_test(test_procmon_article),
-      cmocka_unit_test(test_procmon_quotes),       cmocka_unit_test(test_events_xml),
-      cmocka_unit_test(test_events_xml_truncated), cmocka_unit_test(test_events_csv),
-      cmocka_unit_test(test_events_text),          cmocka_unit_test(test_powershell),
-      cmocka_unit_test(test_powershell_utf16),     cmocka_unit_test(test_registry_utf16),
-      cmocka_unit_test(test_registry_malformed),   cmocka_unit_test(test_budgets),
+      cmocka_unit_test(test_w3c_exchange_day),
+      cmocka_unit_test(test_w3c_utf16),
+      cmocka_unit_test(test_w3c_fields_change),
+      cmocka_unit_test(test_isa_w3c),
+      cmocka_unit_test(test_netstat_anob),
+      cmocka_unit_test(test_wu_pasted),
+      cmocka_unit_test(test_wu_malformed),
+      cmocka_unit_test(test_procmon_article),
+      cmocka_unit_test(test_procmon_quotes),
+      cmocka_unit_test(test_events_xml),
+      cmocka_unit_test(test_events_xml_truncated),
+      cmocka_unit_test(test_events_csv),
+      cmocka_unit_test(test_events_text),
+      cmocka_unit_test(test_powershell),
+      cmocka_unit_test(test_powershell_utf16),
+      cmocka_unit_test(test_registry_utf16),
+      cmocka_unit_test(test_registry_malformed),
+      cmocka_unit_test(test_budgets),
+      cmocka_unit_test(test_isa_state),
+      cmocka_unit_test(test_exchange_rca),
+      cmocka_unit_test(test_text_codes),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

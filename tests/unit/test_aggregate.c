@@ -165,6 +165,13 @@ static void test_state_open_and_close(void **state) {
   assert_string_equal(diag_match_group(m), "c-ip=10.0.0.2");
   assert_evidence_line(m, 0, 10);
   assert_evidence_line(m, 1, 13);
+  /* With no evidence kept the match still counts. */
+  assert_int_equal(diag_session_set_limit(c.s, DIAG_LIMIT_EVIDENCE, 0), DIAG_OK);
+  row(in, "10:00:04", "10.0.0.2", "OPEN", 2009, 200);
+  m = the_match(&c);
+  assert_int_equal(diag_match_count(m), 4);
+  assert_int_equal(diag_match_evidence_count(m), 0);
+  row(in, "10:00:04", "10.0.0.2", "CLOSE", 2009, 200);
   /* Closing one more brings it below at_least: the finding goes. */
   row(in, "10:00:05", "10.0.0.2", "CLOSE", 2000, 200);
   assert_null(the_match(&c));
