@@ -43,7 +43,7 @@ typedef struct agg_item {
 
 struct agg_group {
   diag__hnode node;
-  char *key;   /* the `by` values, each followed by a 0x1f byte */
+  char *key;   /* the `by` values, each after its length (see build_key) */
   char *label; /* "field=value, ...", for output */
   uint64_t count;
   int64_t latest_ns; /* newest record time seen in the group */
@@ -56,8 +56,6 @@ struct diag__agg_state {
   diag__htable groups;
   diag__htable keys; /* states: open keys */
 };
-
-#define KEY_SEPARATOR '\x1f'
 
 static uint64_t table_seed(const void *p, size_t i) {
   return (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL + i;
@@ -138,31 +136,48 @@ static diag__span slot_value(const struct diag_input *in, const diag_record *rec
   return v;
 }
 
-/* Joins the values of `slots` into s->agg_key, each ended by 0x1f. */
+/* Joins the values of `slots` into s->agg_key, each after its length (a
+ * size_t's bytes): values are log text and may hold any byte, so no
+ * separator could keep two different keys apart. */
 static diag_status build_key(struct diag_session *s, const struct diag_input *in,
                              const diag_record *rec, const size_t *slots, size_t n) {
   diag__buf_clear(&s->agg_key);
   for (size_t i = 0; i < n; i++) {
     diag__span v = slot_value(in, rec, slots[i]);
-    diag_status st = diag__buf_append(&s->agg_key, v.ptr, v.len);
-    if (st == DIAG_OK) st = diag__buf_append_char(&s->agg_key, KEY_SEPARATOR);
+    diag_status st = diag__buf_append(&s->agg_key, &v.len, sizeof v.len);
+    if (st == DIAG_OK) st = diag__buf_append(&s->agg_key, v.ptr, v.len);
     if (st != DIAG_OK) return st;
   }
   return DIAG_OK;
 }
 
-/* "source ip=10.1.2.3, rule=Exchange" from a group key. */
+/* Appends a value to a label; a NUL byte, which would cut the C string,
+ * becomes U+FFFD as invalid bytes do in every output. */
+static diag_status label_value(diag__buf *b, const char *v, size_t len) {
+  diag_status st = DIAG_OK;
+  for (const char *end = v + len, *nul; st == DIAG_OK && v < end; v = nul + 1) {
+    nul = memchr(v, '\0', (size_t)(end - v));
+    if (!nul) return diag__buf_append(b, v, (size_t)(end - v));
+    st = diag__buf_append(b, v, (size_t)(nul - v));
+    if (st == DIAG_OK) st = diag__buf_append_z(b, "\xEF\xBF\xBD");
+  }
+  return st;
+}
+
+/* "source ip=10.1.2.3, rule=Exchange" from a group key (see build_key). */
 static char *group_label(struct diag_session *s, const diag__aggregate *a, const char *key) {
   diag__buf b;
   diag__buf_init(&b, &s->mem);
   diag_status st = DIAG_OK;
   for (size_t i = 0; i < a->nby && st == DIAG_OK; i++) {
-    const char *end = strchr(key, KEY_SEPARATOR);
+    size_t len;
+    memcpy(&len, key, sizeof len);
+    key += sizeof len;
     if (i) st = diag__buf_append_z(&b, ", ");
     if (st == DIAG_OK) st = diag__buf_append_z(&b, s->kb->slots[a->by[i]].name);
     if (st == DIAG_OK) st = diag__buf_append_char(&b, '=');
-    if (st == DIAG_OK) st = diag__buf_append(&b, key, (size_t)(end - key));
-    key = end + 1;
+    if (st == DIAG_OK) st = label_value(&b, key, len);
+    key += len;
   }
   if (st == DIAG_OK && !b.data) st = diag__buf_append_z(&b, "");
   if (st != DIAG_OK) {

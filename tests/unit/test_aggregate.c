@@ -196,6 +196,26 @@ static void test_state_across_inputs(void **state) {
   stop(&c);
 }
 
+/* Group keys are log text and may hold any byte: a NUL byte is shown as
+ * U+FFFD in the group's name, and values that differ only in where a
+ * separator-like byte falls stay apart. */
+static void test_any_bytes_in_keys(void **state) {
+  (void)state;
+  ctx c;
+  start(&c, KB_STATE);
+  diag_input *in = open_input(&c, "bytes.log");
+  static const char rows[] = "2024-05-01 10:00:00 a\0b OPEN /x 1 200\n"
+                             "2024-05-01 10:00:00 a\0b OPEN /x 2 200\n"
+                             "2024-05-01 10:00:00 a\0b OPEN /x 3 200\n"
+                             "2024-05-01 10:00:00 a\x1f OPEN /x 4 200\n";
+  assert_int_equal(diag_input_feed(in, rows, sizeof rows - 1, NULL), DIAG_OK);
+  const diag_match *m = the_match(&c);
+  assert_non_null(m);
+  assert_int_equal(diag_match_count(m), 3);
+  assert_string_equal(diag_match_group(m), "c-ip=a\xEF\xBF\xBD" "b");
+  stop(&c);
+}
+
 /* The cap bounds the state whatever the input, and is reported. */
 static void test_tracked_keys_cap(void **state) {
   (void)state;
@@ -295,9 +315,13 @@ static void test_kb_samples(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_count_by_group),       cmocka_unit_test(test_window),
-      cmocka_unit_test(test_state_open_and_close), cmocka_unit_test(test_state_across_inputs),
-      cmocka_unit_test(test_tracked_keys_cap),     cmocka_unit_test(test_kb_errors),
+      cmocka_unit_test(test_count_by_group),
+      cmocka_unit_test(test_window),
+      cmocka_unit_test(test_state_open_and_close),
+      cmocka_unit_test(test_state_across_inputs),
+      cmocka_unit_test(test_tracked_keys_cap),
+      cmocka_unit_test(test_any_bytes_in_keys),
+      cmocka_unit_test(test_kb_errors),
       cmocka_unit_test(test_kb_samples),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
