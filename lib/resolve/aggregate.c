@@ -270,9 +270,15 @@ static void remove_group(struct diag_session *s, struct diag__agg_state *a, agg_
 
 /* ---- adding ---------------------------------------------------------- */
 
+/* Record times in nanoseconds fit 64 bits for about 292 years either side
+ * of 1970; a date outside 1685-2255 (a log never has one: the input is
+ * garbage) counts as no time, so windows never overflow. */
+#define MAX_TIME_SECONDS 9000000000LL
+
 static int64_t record_time_ns(const diag_record *rec, int *has) {
   diag_time t;
-  *has = diag_record_time(rec, &t) == DIAG_OK && (t.flags & DIAG_TIME_HAS_DATE);
+  *has = diag_record_time(rec, &t) == DIAG_OK && (t.flags & DIAG_TIME_HAS_DATE) &&
+         t.seconds > -MAX_TIME_SECONDS && t.seconds < MAX_TIME_SECONDS;
   return *has ? t.seconds * 1000000000LL + t.nanoseconds : 0;
 }
 
