@@ -365,15 +365,14 @@ diag_status diag__agg_add(struct diag_session *s, struct diag_input *in, const d
     unlink_item(old);
     free_item(s, old);
   }
-  agg_item *it = NULL;
-  if (take_entry(s)) {
-    it = diag__calloc(&s->mem, 1, sizeof *it);
-    if (!it) s->tracked--;
-  }
+  int took = take_entry(s);
+  agg_item *it = took ? diag__calloc(&s->mem, 1, sizeof *it) : NULL;
   if (!it) {
+    /* Refused by the cap (counted: not an error), or out of memory. */
+    if (took) s->tracked--;
     diag__free(&s->mem, state_key);
     if (g->count == 0) remove_group(s, a, g);
-    return s->tracked >= s->limits[DIAG_LIMIT_TRACKED_KEYS] ? DIAG_OK : diag__mem_failure(&s->mem);
+    return took ? diag__mem_failure(&s->mem) : DIAG_OK;
   }
   it->key = state_key;
   it->time_ns = t;

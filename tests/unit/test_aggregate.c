@@ -241,7 +241,13 @@ static void test_tracked_keys_cap(void **state) {
   row(in, "10:00:02", "10.2.0.1", "OPEN", 1, 200);
   assert_int_equal(diag_session_limit_hits(c.s, DIAG_LIMIT_TRACKED_KEYS), 995);
   assert_string_equal(diag_limit_name(DIAG_LIMIT_TRACKED_KEYS), "tracked_keys");
-  assert_int_equal(diag_session_limit(c.s, DIAG_LIMIT_TRACKED_KEYS), 10);
+  /* An odd cap: a new group takes the last entry and its key is refused;
+   * the group goes again and the refusal is counted, not an error. */
+  assert_int_equal(diag_session_set_limit(c.s, DIAG_LIMIT_TRACKED_KEYS, 11), DIAG_OK);
+  row(in, "10:00:03", "10.3.0.1", "OPEN", 1, 200); /* 11 entries: the group, then refused */
+  row(in, "10:00:03", "10.3.0.2", "OPEN", 1, 200);
+  assert_int_equal(diag_session_limit_hits(c.s, DIAG_LIMIT_TRACKED_KEYS), 997);
+  assert_int_equal(diag_session_limit(c.s, DIAG_LIMIT_TRACKED_KEYS), 11);
   assert_int_equal(diag_session_set_limit(c.s, DIAG_LIMIT_TRACKED_KEYS, 1000001), DIAG_EINVAL);
   stop(&c);
 }
