@@ -78,8 +78,11 @@ DIAG_API diag_status diag_code_lookup(const char *text, size_t len, diag_code_fn
  * @brief Parses a numeric code spelling into its 32-bit value.
  *
  * Accepts decimal, negative decimal (two's complement), `0x` hex and bare hex
- * containing a letter `a`-`f`. Symbolic names are resolved too. IIS
- * status.substatus is not a single value and is rejected.
+ * containing a letter `a`-`f`. Symbolic names are resolved too, including
+ * `STATUS_` plus a Process Monitor result in capitals with `_` for spaces
+ * (`STATUS_ACCESS_DENIED`); a result Process Monitor shortens stays unknown
+ * rather than taking another code's value. IIS status.substatus is not a
+ * single value and is rejected.
  * @param text The spelling; need not be NUL-terminated.
  * @param len Its length.
  * @param[out] value The value.
