@@ -88,8 +88,13 @@ static const diag__code_entry *find_symbol(const char *name, size_t len) {
   for (size_t t = 0; t < diag__code_table_count; t++) {
     const diag__code_table *table = &diag__code_tables[t];
     if (table->kind != DIAG__CODE_NUMERIC) continue;
-    for (size_t i = 0; i < table->count; i++)
-      if (diag__ci_equal_z(name, len, table->entries[i].symbol)) return &table->entries[i];
+    for (size_t i = 0; i < table->count; i++) {
+      const char *symbol = table->entries[i].symbol;
+      /* The first letter turns most entries away without measuring them:
+       * the text fallback looks up every capitalised word of a log. */
+      if (diag__lower((unsigned char)symbol[0]) != diag__lower((unsigned char)name[0])) continue;
+      if (diag__ci_equal_z(name, len, symbol)) return &table->entries[i];
+    }
   }
   size_t plen = sizeof status - 1;
   if (len > plen && diag__ci_equal(name, plen, status, plen))
